@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "home"
+
+urlpatterns = [
+    path("sante/", views.health, name="health"),
+    path("recherche/", views.search, name="search"),
+]

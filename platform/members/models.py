@@ -1,0 +1,305 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .validators import normalize_siret, validate_rna, validate_siret
+
+
+class EmailUserManager(UserManager):
+    """Users log in with their e-mail address; there is no username."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    username = None
+    email = models.EmailField(_("e-mail address"), unique=True)
+    job_title = models.CharField(_("job title"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = EmailUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "email"]
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="members_user_email_ci_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email.split("@")[0]
+
+
+class Organisation(models.Model):
+    """A member structure of the PTCE (loi ESS 2014-856, art. 9)."""
+
+    class Category(models.TextChoices):
+        ESS = "ess", _("ESS enterprise")
+        COMPANY = "company", _("Company (non-ESS)")
+        LOCAL_AUTHORITY = "local_authority", _("Local authority or grouping")
+        RESEARCH = "research", _("Research centre")
+        HIGHER_EDUCATION = "higher_education", _(
+            "Higher-education and research establishment"
+        )
+        TRAINING = "training", _("Training body")
+        OTHER = "other", _("Other person or body")
+
+    class LegalForm(models.TextChoices):
+        ASSOCIATION = "association", _("Association (loi 1901)")
+        ASSOCIATION_LOCAL = "association_alsace_moselle", _(
+            "Association (droit local Alsace-Moselle)"
+        )
+        SCOP = "scop", _("Cooperative: SCOP")
+        SCIC = "scic", _("Cooperative: SCIC")
+        CAE = "cae", _("Cooperative: CAE")
+        CUMA = "cuma", _("Cooperative: CUMA")
+        COOPERATIVE_OTHER = "cooperative", _("Cooperative: other")
+        MUTUELLE = "mutuelle", _("Mutual society (mutuelle)")
+        FONDATION = "fondation", _("Foundation")
+        ESS_COMPANY = "ess_company", _("ESS commercial company")
+
+    class Status(models.TextChoices):
+        APPLIED = "applied", _("Application pending")
+        MEMBER = "member", _("Member")
+        DECLINED = "declined", _("Application declined")
+        FORMER = "former", _("Former member")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    legal_form = models.CharField(
+        _("ESS legal form"),
+        max_length=32,
+        choices=LegalForm.choices,
+        blank=True,
+        help_text=_("For ESS enterprises only."),
+    )
+    is_esus = models.BooleanField(_("ESUS agreement"), default=False)
+    is_siae = models.BooleanField(_("insertion structure (SIAE)"), default=False)
+    siret = models.CharField(
+        _("SIRET"), max_length=14, blank=True, validators=[validate_siret]
+    )
+    rna = models.CharField(
+        _("RNA number"), max_length=10, blank=True, validators=[validate_rna]
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.APPLIED
+    )
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="organisations/logos/", blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    public_email = models.EmailField(_("public e-mail"), blank=True)
+    public_phone = models.CharField(_("public phone"), max_length=30, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applied by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    joined_at = models.DateTimeField(_("joined the PTCE at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("member structure")
+        verbose_name_plural = _("member structures")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "category"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:organisation_detail", kwargs={"slug": self.slug})
+
+    @property
+    def siren(self) -> str:
+        return self.siret[:9] if self.siret else ""
+
+    @property
+    def is_ess(self) -> bool:
+        return self.category == self.Category.ESS
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        self.siret = normalize_siret(self.siret)
+        self.rna = (self.rna or "").strip().upper()
+        errors = {}
+        if self.legal_form and self.category != self.Category.ESS:
+            errors["legal_form"] = _("Only ESS enterprises have an ESS legal form.")
+        if self.rna and self.legal_form not in ("", "association", "association_alsace_moselle"):
+            errors["rna"] = _("Only associations have an RNA number.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Membership(models.Model):
+    """A person acting for a member structure, as member or référent."""
+
+    class Role(models.TextChoices):
+        MEMBER = "member", _("Member")
+        REFERENT = "referent", _("Référent")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("member structure"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(
+        _("role"), max_length=16, choices=Role.choices, default=Role.MEMBER
+    )
+    show_in_directory = models.BooleanField(
+        _("show as a public contact"), default=False
+    )
+    created_at = models.DateTimeField(_("since"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="members_membership_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class Invitation(models.Model):
+    """An e-mail invitation to join a structure; the link carries a signed token."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("member structure"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(
+        _("role"),
+        max_length=16,
+        choices=Membership.Role.choices,
+        default=Membership.Role.MEMBER,
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.organisation}"
+
+
+class JoinRequest(models.Model):
+    """A signed-up person asks to act for a structure; a référent decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("member structure"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    message = models.TextField(_("message"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(status="pending"),
+                name="members_joinrequest_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"
