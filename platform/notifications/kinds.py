@@ -1,0 +1,68 @@
+"""The registry of notification kinds.
+
+Each app declares its kinds in its own `kinds.py` (autodiscovered when Django starts):
+
+    from django.utils.translation import gettext_lazy as _
+    from notifications.kinds import EmailChoice, Kind, register
+
+    register(Kind(
+        key="members.join_request",
+        label=_("Someone asks to join one of my structures"),
+        template_prefix="members/notifications/join_request",
+        default_email=EmailChoice.IMMEDIATE,
+    ))
+
+A kind's templates, looked up with `template_prefix`:
+    <prefix>_subject.txt   one line, the e-mail subject
+    <prefix>_message.txt   the e-mail's plain-text body
+    <prefix>_message.html  optional, the e-mail's HTML body (extends the e-mail layout)
+    <prefix>_inapp.txt     one line shown in the notification centre
+Each is rendered with the context passed to notify(), plus `recipient`, `target`,
+`target_url` and `site` (the PTCE's identity).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+class EmailChoice(models.TextChoices):
+    IMMEDIATE = "immediate", _("Immediately")
+    DAILY = "daily", _("In a daily digest")
+    NEVER = "never", _("Never (in the site only)")
+
+
+@dataclass(frozen=True)
+class Kind:
+    key: str
+    label: str | Promise
+    template_prefix: str
+    default_email: str = EmailChoice.IMMEDIATE
+    # Kinds a person cannot opt out of by e-mail (e.g. account security).
+    user_configurable: bool = True
+
+
+_registry: dict[str, Kind] = {}
+
+
+def register(kind: Kind) -> Kind:
+    existing = _registry.get(kind.key)
+    if existing is not None and existing != kind:
+        raise ValueError(f"Notification kind {kind.key!r} is declared twice.")
+    _registry[kind.key] = kind
+    return kind
+
+
+def get_kind(key: str) -> Kind:
+    try:
+        return _registry[key]
+    except KeyError:
+        raise LookupError(f"Unknown notification kind {key!r}.") from None
+
+
+def all_kinds() -> list[Kind]:
+    return sorted(_registry.values(), key=lambda kind: kind.key)
