@@ -66,3 +66,37 @@ def get_kind(key: str) -> Kind:
 
 def all_kinds() -> list[Kind]:
     return sorted(_registry.values(), key=lambda kind: kind.key)
+
+
+# --- This app's own kinds ------------------------------------------------------------
+ACCOUNT = "account"
+ANNOUNCEMENT = "notifications.announcement"
+DIGEST = "notifications.digest"
+
+register(
+    Kind(
+        key=ACCOUNT,
+        label=_("Account e-mails (confirmation, password reset)"),
+        # email_enqueue() passes each account e-mail's own templates (allauth's).
+        template_prefix="account/email/generic",
+        default_email=EmailChoice.IMMEDIATE,
+        user_configurable=False,
+    )
+)
+register(
+    Kind(
+        key=ANNOUNCEMENT,
+        label=_("Announcements from the coordination team"),
+        template_prefix="notifications/notifications/announcement",
+        default_email=EmailChoice.IMMEDIATE,
+    )
+)
+register(
+    Kind(
+        key=DIGEST,
+        label=_("Daily digest"),
+        template_prefix="notifications/email/digest",
+        default_email=EmailChoice.IMMEDIATE,
+        user_configurable=False,
+    )
+)

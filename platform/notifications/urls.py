@@ -1,3 +1,15 @@
+from django.urls import path
+
+from . import views
+
 app_name = "notifications"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.notification_list, name="list"),
+    path("<int:pk>/", views.notification_open, name="open"),
+    path("<int:pk>/lue/", views.notification_read, name="read"),
+    path("tout-lire/", views.notification_read_all, name="read_all"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("annonce/", views.announcement_create, name="announcement"),
+]

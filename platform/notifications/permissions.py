@@ -1,0 +1,26 @@
+"""Who may do what with notifications: used by views, templates and services alike."""
+
+from __future__ import annotations
+
+from .models import EmailDelivery, Notification
+
+
+def can_send_announcement(user) -> bool:
+    # Coordinators hold this permission through their group; superusers hold all.
+    return user.is_authenticated and user.has_perm("notifications.send_announcement")
+
+
+def can_manage_deliveries(user) -> bool:
+    return user.is_authenticated and (
+        user.is_superuser or user.has_perm("notifications.view_emaildelivery")
+    )
+
+
+def can_read_notification(user, notification: Notification) -> bool:
+    return user.is_authenticated and notification.recipient_id == user.pk
+
+
+def can_resend_delivery(user, delivery: EmailDelivery) -> bool:
+    return (
+        can_manage_deliveries(user) and delivery.status == EmailDelivery.Status.FAILED
+    )

@@ -1,0 +1,77 @@
+"""Rendering a kind's templates once per notify() call, in the site's language.
+
+Text parts are rendered with autoescaping off (they are not HTML); the HTML part falls
+back to the e-mail layout wrapping the text when a kind has no HTML template.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template import Context, TemplateDoesNotExist, engines
+from django.template.base import Template
+from django.urls import reverse
+
+FALLBACK_HTML = "email/notification.html"
+
+
+def _engine():
+    return engines["django"].engine
+
+
+def _optional(name: str) -> Template | None:
+    try:
+        return _engine().get_template(name)
+    except TemplateDoesNotExist:
+        return None
+
+
+def absolute_url(path: str) -> str:
+    if not path or path.startswith(("http://", "https://")):
+        return path
+    return f"{settings.SITE_URL}{path}"
+
+
+@dataclass
+class EmailParts:
+    subject: str
+    text: str
+    html: str
+
+
+class KindTemplates:
+    """The compiled templates of one prefix, looked up once and rendered per person."""
+
+    def __init__(self, prefix: str, *, inapp: bool = False) -> None:
+        engine = _engine()
+        self.subject = engine.get_template(f"{prefix}_subject.txt")
+        self.message = engine.get_template(f"{prefix}_message.txt")
+        self.html = _optional(f"{prefix}_message.html") or engine.get_template(
+            FALLBACK_HTML
+        )
+        self.has_own_html = self.html.origin.template_name != FALLBACK_HTML
+        self.inapp = engine.get_template(f"{prefix}_inapp.txt") if inapp else None
+
+    def render_subject(self, context: dict) -> str:
+        # One line whatever the template's whitespace.
+        return " ".join(self.subject.render(Context(context, autoescape=False)).split())
+
+    def render_inapp(self, context: dict) -> str:
+        assert self.inapp is not None
+        return " ".join(self.inapp.render(Context(context, autoescape=False)).split())
+
+    def render_email(self, context: dict) -> EmailParts:
+        subject = self.render_subject(context)
+        text = self.message.render(Context(context, autoescape=False)).strip()
+        html_context = {**context, "subject": subject, "body_text": text}
+        html = self.html.render(Context(html_context, autoescape=True))
+        return EmailParts(subject=subject, text=text, html=html)
+
+
+def preferences_url() -> str:
+    return absolute_url(reverse("notifications:preferences"))
+
+
+def unsubscribe_url(token: str) -> str:
+    return absolute_url(reverse("notifications:unsubscribe", args=[token]))

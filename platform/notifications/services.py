@@ -1,0 +1,492 @@
+"""The one way the platform tells people things: notify() and the e-mail outbox.
+
+notify() writes in-site notifications and e-mail deliveries in the caller's transaction;
+deliveries are handed to Celery after commit. A delivery is claimed atomically before
+sending, so it is sent at most once however many times its task runs; the sweeper
+re-enqueues what a broker outage or a crashed worker left behind.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+
+from .kinds import ACCOUNT, ANNOUNCEMENT, DIGEST, EmailChoice, Kind, get_kind
+from .models import DigestItem, EmailDelivery, Notification, Preference
+from .permissions import can_resend_delivery, can_send_announcement
+from .rendering import (
+    KindTemplates,
+    absolute_url,
+    preferences_url,
+    unsubscribe_url,
+)
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+MAX_ATTEMPTS = 5
+# Longer than the task's hard time limit: a claim older than this is a dead worker.
+CLAIM_LEASE = timedelta(minutes=10)
+# Younger pending rows are probably still in the broker's queue.
+SWEEP_STALE_AFTER = timedelta(minutes=5)
+UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+
+
+# --- notify ------------------------------------------------------------------------
+def notify(
+    recipients: Iterable[Any],
+    kind: str,
+    context: dict[str, Any] | None = None,
+    target: Any = None,
+) -> list[Notification]:
+    """Tell `recipients` about `target`: in the site always, by e-mail as each chose.
+
+    Call inside the transaction that makes the event true: if it rolls back, nobody
+    is told. Queries: a constant handful per call, one per 1,000 rows written.
+    """
+    kind_obj = get_kind(kind)
+    users = _unique_active(recipients)
+    if not users:
+        return []
+    choices = _email_choices(kind_obj, [user.pk for user in users])
+    path = _target_path(target)
+    target_type, target_id = _target_key(target)
+    base_context = {
+        **(context or {}),
+        "target": target,
+        "target_url": absolute_url(path),
+        "site": _site_identity(),
+        "kind": kind_obj,
+        "preferences_url": preferences_url(),
+    }
+    now = timezone.now()
+    notifications: list[Notification] = []
+    deliveries: list[EmailDelivery] = []
+    digest: list[tuple[Notification, str]] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        templates = KindTemplates(kind_obj.template_prefix, inapp=True)
+        for user in users:
+            user_context = _recipient_context(base_context, kind_obj, user)
+            notification = Notification(
+                recipient=user,
+                kind=kind,
+                text=templates.render_inapp(user_context)[:500],
+                target_content_type=target_type,
+                target_object_id=target_id,
+                url=path,
+                created_at=now,
+            )
+            notifications.append(notification)
+            choice = choices[user.pk] if user.email else EmailChoice.NEVER
+            if choice == EmailChoice.IMMEDIATE:
+                deliveries.append(
+                    _delivery(user, kind_obj, templates, user_context, now)
+                )
+            elif choice == EmailChoice.DAILY:
+                digest.append((notification, templates.render_subject(user_context)))
+    with transaction.atomic():
+        Notification.objects.bulk_create(notifications, batch_size=BATCH_SIZE)
+        EmailDelivery.objects.bulk_create(deliveries, batch_size=BATCH_SIZE)
+        DigestItem.objects.bulk_create(
+            [
+                DigestItem(
+                    recipient_id=n.recipient_id,
+                    notification=n,
+                    subject=subject[:255],
+                    created_at=now,
+                )
+                for n, subject in digest
+            ],
+            batch_size=BATCH_SIZE,
+        )
+        enqueue_on_commit([delivery.pk for delivery in deliveries])
+    return notifications
+
+
+def _unique_active(recipients: Iterable[Any]) -> list[Any]:
+    seen: dict[int, Any] = {}
+    for user in recipients:
+        if user.is_active and user.pk not in seen:
+            seen[user.pk] = user
+    return list(seen.values())
+
+
+def _email_choices(kind: Kind, user_ids: list[int]) -> dict[int, str]:
+    if not kind.user_configurable:
+        return dict.fromkeys(user_ids, kind.default_email)
+    chosen: dict[int, str] = {}
+    # One query per batch: IN lists stay within every database's parameter limits.
+    for start in range(0, len(user_ids), BATCH_SIZE):
+        batch = user_ids[start : start + BATCH_SIZE]
+        chosen.update(
+            Preference.objects.filter(user_id__in=batch, kind=kind.key).values_list(
+                "user_id", "email"
+            )
+        )
+    return {pk: chosen.get(pk, kind.default_email) for pk in user_ids}
+
+
+def _target_path(target: Any) -> str:
+    get_url = getattr(target, "get_absolute_url", None)
+    if get_url is None:
+        get_url = getattr(target, "get_url", None)  # Wagtail pages
+    return (get_url() or "") if get_url else ""
+
+
+def _target_key(target: Any) -> tuple[ContentType | None, str]:
+    if target is None or getattr(target, "pk", None) is None:
+        return None, ""
+    return ContentType.objects.get_for_model(target), str(target.pk)
+
+
+def _site_identity():
+    from home.models import SiteIdentity  # home's models import Wagtail: load late
+
+    return SiteIdentity.load()
+
+
+def _recipient_context(base: dict, kind: Kind, user: Any) -> dict[str, Any]:
+    context = {**base, "recipient": user}
+    if kind.user_configurable:
+        context["unsubscribe_url"] = unsubscribe_url(
+            unsubscribe_token(user_id=user.pk, kind=kind.key)
+        )
+    return context
+
+
+def _delivery(user, kind: Kind, templates: KindTemplates, context, now):
+    parts = templates.render_email(context)
+    headers = {}
+    if context.get("unsubscribe_url"):
+        # RFC 8058 one-click unsubscribe, honoured by the major mail providers.
+        headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return EmailDelivery(
+        recipient=user,
+        to_address=user.email,
+        kind=kind.key,
+        subject=parts.subject[:255],
+        body_text=parts.text,
+        body_html=parts.html,
+        headers=headers,
+        created_at=now,
+    )
+
+
+# --- e-mail to a bare address ------------------------------------------------------
+@transaction.atomic
+def email_enqueue(
+    *, to: str, template_prefix: str, context: dict, kind: str = ACCOUNT
+) -> EmailDelivery:
+    """Queue one e-mail to an address (account e-mails, invitations) in the outbox."""
+    kind_obj = get_kind(kind)
+    user = context.get("user")
+    with translation.override(settings.LANGUAGE_CODE):
+        templates = KindTemplates(template_prefix)
+        parts = templates.render_email(
+            {
+                **context,
+                "site": _site_identity(),
+                "kind": kind_obj,
+                "preferences_url": preferences_url(),
+            }
+        )
+    delivery = EmailDelivery.objects.create(
+        recipient=user if getattr(user, "pk", None) else None,
+        to_address=to,
+        kind=kind_obj.key,
+        subject=parts.subject[:255],
+        body_text=parts.text,
+        body_html=parts.html,
+    )
+    enqueue_on_commit([delivery.pk])
+    return delivery
+
+
+# --- enqueueing ----------------------------------------------------------------------
+def enqueue_on_commit(delivery_ids: list[int]) -> None:
+    if delivery_ids:
+        # robust: an enqueue failure after commit must never break the caller.
+        transaction.on_commit(partial(enqueue_deliveries, delivery_ids), robust=True)
+
+
+def enqueue_deliveries(delivery_ids: list[int]) -> int:
+    """Hand deliveries to the broker; returns how many were enqueued.
+
+    When the broker is unreachable, stop at the first failure (the next would wait
+    for the same timeout) and leave the rest pending: the sweeper sends them later.
+    """
+    from .tasks import deliver_email
+
+    app = deliver_email.app
+    if app.conf.task_always_eager:
+        for delivery_id in delivery_ids:
+            deliver_email.apply_async((delivery_id,))
+        return len(delivery_ids)
+    done = 0
+    try:
+        # One producer (one connection) for the whole batch: 5,000 publishes would
+        # otherwise each take a connection from the pool.
+        with app.producer_or_acquire() as producer:
+            for delivery_id in delivery_ids:
+                deliver_email.apply_async(
+                    (delivery_id,), producer=producer, retry=False
+                )
+                done += 1
+    except Exception as exc:  # kombu/redis raise many types for "broker down"
+        logger.warning(
+            "Broker unreachable, %d e-mail deliveries left pending for the sweeper: %s",
+            len(delivery_ids) - done,
+            exc,
+        )
+    return done
+
+
+# --- sending -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class SendOutcome:
+    status: str  # "sent", "skipped", "retry", "failed"
+    retry_in: int | None = None
+
+
+def delivery_send(*, delivery_id: int) -> SendOutcome:
+    """Send one delivery at most once: only the caller that claims the row sends."""
+    delivery = _delivery_claim(delivery_id)
+    if delivery is None:
+        return SendOutcome("skipped")
+    try:
+        _message(delivery).send()
+    except OSError as exc:  # smtplib.SMTPException and socket errors
+        return _delivery_record_failure(delivery, exc)
+    EmailDelivery.objects.filter(pk=delivery.pk).update(
+        status=EmailDelivery.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        next_attempt_at=None,
+    )
+    return SendOutcome("sent")
+
+
+def _delivery_claim(delivery_id: int) -> EmailDelivery | None:
+    # A single conditional UPDATE: of two concurrent runs, exactly one gets the row.
+    claimed = EmailDelivery.objects.filter(
+        pk=delivery_id, status=EmailDelivery.Status.PENDING
+    ).update(
+        status=EmailDelivery.Status.SENDING,
+        claimed_at=timezone.now(),
+        attempts=F("attempts") + 1,
+    )
+    return EmailDelivery.objects.get(pk=delivery_id) if claimed else None
+
+
+def _message(delivery: EmailDelivery) -> EmailMultiAlternatives:
+    domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
+    headers = {
+        **delivery.headers,
+        # Stable per delivery: should a crash make us send twice, clients dedupe.
+        "Message-ID": f"<delivery-{delivery.pk}@{domain}>",
+    }
+    message = EmailMultiAlternatives(
+        subject=delivery.subject,
+        body=delivery.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[delivery.to_address],
+        headers=headers,
+    )
+    if delivery.body_html:
+        message.attach_alternative(delivery.body_html, "text/html")
+    return message
+
+
+def retry_delay(attempts: int) -> int:
+    """Exponential backoff with jitter: about 1, 2, 4, 8 minutes…, at most an hour."""
+    base = min(60 * 2 ** max(attempts - 1, 0), 3600)
+    return base + random.randint(0, base // 4)  # noqa: S311 — not security related
+
+
+def _delivery_record_failure(delivery: EmailDelivery, exc: Exception) -> SendOutcome:
+    error = f"{type(exc).__name__}: {exc}"[:2000]
+    if delivery.attempts >= MAX_ATTEMPTS:
+        EmailDelivery.objects.filter(pk=delivery.pk).update(
+            status=EmailDelivery.Status.FAILED, last_error=error
+        )
+        logger.error("E-mail delivery %s failed for good: %s", delivery.pk, error)
+        return SendOutcome("failed")
+    delay = retry_delay(delivery.attempts)
+    EmailDelivery.objects.filter(pk=delivery.pk).update(
+        status=EmailDelivery.Status.PENDING,
+        last_error=error,
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+    )
+    return SendOutcome("retry", retry_in=delay)
+
+
+def outbox_sweep(*, stale_after: timedelta = SWEEP_STALE_AFTER) -> int:
+    """Re-enqueue pending deliveries the broker never got; free dead workers' claims."""
+    now = timezone.now()
+    EmailDelivery.objects.filter(
+        status=EmailDelivery.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE
+    ).update(status=EmailDelivery.Status.PENDING, last_error="Claim lease expired")
+    due = (
+        EmailDelivery.objects.filter(
+            status=EmailDelivery.Status.PENDING, created_at__lte=now - stale_after
+        )
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+    )
+    return enqueue_deliveries(list(due[:10_000]))
+
+
+def delivery_resend(*, delivery: EmailDelivery, by: Any) -> EmailDelivery:
+    """Give a failed delivery a fresh set of attempts (the admin's "resend")."""
+    if not can_resend_delivery(by, delivery):
+        raise PermissionDenied
+    with transaction.atomic():
+        EmailDelivery.objects.filter(
+            pk=delivery.pk, status=EmailDelivery.Status.FAILED
+        ).update(status=EmailDelivery.Status.PENDING, attempts=0, next_attempt_at=None)
+        enqueue_on_commit([delivery.pk])
+    delivery.refresh_from_db()
+    return delivery
+
+
+# --- digest ------------------------------------------------------------------------
+def digest_send_all() -> int:
+    """Build every pending daily digest; safe to run twice (items are taken once)."""
+    user_ids = (
+        DigestItem.objects.filter(delivery__isnull=True)
+        .values_list("recipient_id", flat=True)
+        .distinct()
+    )
+    return sum(1 for user_id in list(user_ids) if digest_send(user_id=user_id))
+
+
+@transaction.atomic
+def digest_send(*, user_id: int) -> EmailDelivery | None:
+    items = list(
+        DigestItem.objects.select_for_update(of=("self",))
+        .filter(recipient_id=user_id, delivery__isnull=True)
+        .select_related("notification", "recipient")
+    )
+    user = items[0].recipient if items else None
+    if user is None or not user.is_active or not user.email:
+        return None
+    kind = get_kind(DIGEST)
+    with translation.override(settings.LANGUAGE_CODE):
+        templates = KindTemplates(kind.template_prefix)
+        parts = templates.render_email(
+            {
+                "recipient": user,
+                "items": [_digest_line(item) for item in items],
+                "site": _site_identity(),
+                "kind": kind,
+                "preferences_url": preferences_url(),
+            }
+        )
+    delivery = EmailDelivery.objects.create(
+        recipient=user,
+        to_address=user.email,
+        kind=DIGEST,
+        subject=parts.subject[:255],
+        body_text=parts.text,
+        body_html=parts.html,
+    )
+    DigestItem.objects.filter(pk__in=[item.pk for item in items]).update(
+        delivery=delivery
+    )
+    enqueue_on_commit([delivery.pk])
+    return delivery
+
+
+def _digest_line(item: DigestItem) -> dict[str, Any]:
+    return {
+        "subject": item.subject,
+        "text": item.notification.text,
+        "url": absolute_url(item.notification.url),
+        "created_at": item.notification.created_at,
+    }
+
+
+# --- preferences and unsubscribe -----------------------------------------------------
+def unsubscribe_token(*, user_id: int, kind: str) -> str:
+    return signing.dumps([user_id, kind], salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def unsubscribe_token_read(token: str) -> tuple[int, str]:
+    """Raises signing.BadSignature when the token was not signed by us."""
+    user_id, kind = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    return int(user_id), str(kind)
+
+
+@transaction.atomic
+def preference_set(*, user: Any, kind: str, email: str) -> Preference:
+    kind_obj = get_kind(kind)
+    if not kind_obj.user_configurable:
+        raise ValueError(f"Kind {kind!r} cannot be configured.")
+    if email not in EmailChoice.values:
+        raise ValueError(f"Unknown e-mail choice {email!r}.")
+    preference, _created = Preference.objects.update_or_create(
+        user=user, kind=kind, defaults={"email": email}
+    )
+    return preference
+
+
+def preferences_set(*, user: Any, choices: dict[str, str]) -> None:
+    with transaction.atomic():
+        for kind, email in choices.items():
+            preference_set(user=user, kind=kind, email=email)
+
+
+def unsubscribe(*, user: Any, kind: str) -> Preference:
+    return preference_set(user=user, kind=kind, email=EmailChoice.NEVER)
+
+
+# --- notifications read state ---------------------------------------------------------
+def notification_mark_read(*, notification: Notification) -> None:
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+
+
+def notifications_mark_all_read(*, user: Any) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# --- announcements -----------------------------------------------------------------
+def announcement_send(*, author: Any, title: str, message: str) -> int:
+    """A coordinator's message to every active person; returns how many were told."""
+    if not can_send_announcement(author):
+        raise PermissionDenied
+    from django.contrib.auth import get_user_model
+
+    recipients = (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .only("pk", "email", "is_active", "first_name", "last_name")
+    )
+    with transaction.atomic():
+        notifications = notify(
+            recipients,
+            ANNOUNCEMENT,
+            {"title": title, "message": message, "author": author},
+        )
+    return len(notifications)

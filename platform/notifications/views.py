@@ -1,0 +1,168 @@
+from __future__ import annotations
+
+from datetime import timedelta
+from http import HTTPStatus
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import selectors, services
+from .forms import AnnouncementForm, PreferencesForm
+from .kinds import get_kind
+from .models import Notification
+from .permissions import can_read_notification, can_send_announcement
+
+PAGE_SIZE = 25
+
+
+@login_required
+def notification_list(request):
+    page_obj = Paginator(
+        selectors.notifications_for(user=request.user), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    groups = [
+        {"day": day, "label": _day_label(day, today), "items": items}
+        for day, items in selectors.group_by_day(list(page_obj))
+    ]
+    return render(
+        request,
+        "notifications/notification_list.html",
+        {"page_obj": page_obj, "groups": groups},
+    )
+
+
+def _day_label(day, today) -> str | None:
+    if day == today:
+        return _("Today")
+    if day == today - timedelta(days=1):
+        return _("Yesterday")
+    return None  # the template formats the date
+
+
+def _own_notification(request, pk: int) -> Notification:
+    notification = get_object_or_404(Notification, pk=pk)
+    if not can_read_notification(request.user, notification):
+        raise PermissionDenied
+    return notification
+
+
+@login_required
+@require_http_methods(["GET"])
+def notification_open(request, pk: int):
+    """Following a notification marks it read, then leads to its object."""
+    notification = _own_notification(request, pk)
+    services.notification_mark_read(notification=notification)
+    if notification.url and url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}
+    ):
+        return redirect(notification.url)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notification_read(request, pk: int):
+    services.notification_mark_read(notification=_own_notification(request, pk))
+    messages.success(request, _("The notification is marked as read."))
+    return redirect(_back(request))
+
+
+@login_required
+@require_POST
+def notification_read_all(request):
+    count = services.notifications_mark_all_read(user=request.user)
+    if count:
+        messages.success(request, _("All your notifications are marked as read."))
+    return redirect(_back(request))
+
+
+def _back(request) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target
+    return "notifications:list"
+
+
+@login_required
+def preferences(request):
+    kinds = selectors.configurable_kinds()
+    current = selectors.email_preferences(user=request.user)
+    form = PreferencesForm(request.POST or None, kinds=kinds, initial_choices=current)
+    if request.method == "POST" and form.is_valid():
+        services.preferences_set(user=request.user, choices=form.chosen())
+        messages.success(request, _("Your e-mail preferences are saved."))
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+# Authenticated by the signed token, not by a session: mail clients POST here
+# (List-Unsubscribe-Post, RFC 8058) without any cookie or CSRF token.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token: str):
+    found = _unsubscribe_subject(token)
+    if found is None:
+        return render(
+            request,
+            "notifications/unsubscribe_invalid.html",
+            status=HTTPStatus.BAD_REQUEST,
+        )
+    user, kind = found
+    done = request.method == "POST"
+    if done:
+        services.unsubscribe(user=user, kind=kind.key)
+    return render(
+        request,
+        "notifications/unsubscribe.html",
+        {"kind": kind, "done": done, "token": token, "email": user.email},
+    )
+
+
+def _unsubscribe_subject(token: str):
+    try:
+        user_id, kind_key = services.unsubscribe_token_read(token)
+        kind = get_kind(kind_key)
+    except (signing.BadSignature, LookupError, ValueError, TypeError):
+        return None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not kind.user_configurable:
+        return None
+    return user, kind
+
+
+@login_required
+def announcement_create(request):
+    if not can_send_announcement(request.user):
+        raise PermissionDenied
+    form = AnnouncementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        count = services.announcement_send(
+            author=request.user,
+            title=form.cleaned_data["title"],
+            message=form.cleaned_data["message"],
+        )
+        messages.success(
+            request,
+            ngettext(
+                "The announcement was sent to %(count)d person.",
+                "The announcement was sent to %(count)d people.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("notifications:announcement")
+    return render(request, "notifications/announcement_form.html", {"form": form})

@@ -1,0 +1,223 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.kinds import EmailChoice
+from notifications.models import Notification, Preference
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("notifications:list")
+
+
+def _notification(user, *, text="Une notification", url="", **fields) -> Notification:
+    return Notification.objects.create(
+        recipient=user, kind="notifications.announcement", text=text, url=url, **fields
+    )
+
+
+def test_the_bell_shows_the_unread_count_accessibly(client, user):
+    _notification(user)
+    _notification(user)
+    _notification(user, read_at=timezone.now())
+    _notification(UserFactory())
+    client.force_login(user)
+    page = client.get("/").content.decode()
+    assert "Notifications, 2 non lues" in page
+    assert '<span class="badge" aria-hidden="true">2</span>' in page
+    assert f'href="{LIST}"' in page
+
+
+def test_the_bell_is_not_shown_to_visitors(client):
+    assert f'href="{LIST}"' not in client.get("/").content.decode()
+
+
+def test_the_centre_needs_a_login(client):
+    response = client.get(LIST)
+    assert response.status_code == HTTPStatus.FOUND
+    assert reverse("account_login") in response["Location"]
+
+
+def test_the_centre_lists_my_notifications_newest_first_grouped_by_day(
+    client, user, django_assert_max_num_queries
+):
+    now = timezone.now()
+    _notification(user, text="Aujourd'hui A", created_at=now - timedelta(minutes=5))
+    _notification(user, text="Aujourd'hui B", created_at=now)
+    _notification(user, text="Hier", created_at=now - timedelta(days=1))
+    _notification(
+        user, text="Ancienne", created_at=now - timedelta(days=40), read_at=now
+    )
+    _notification(UserFactory(), text="Pas pour moi")
+    client.force_login(user)
+    page = client.get(LIST).content.decode()
+    assert "Pas pour moi" not in page
+    assert page.index("Aujourd&#x27;hui B") < page.index("Aujourd&#x27;hui A")
+    assert (
+        page.index("Aujourd&#x27;hui A") < page.index(">Hier<") < page.index("Ancienne")
+    )
+    assert "<h2" in page and ">Aujourd’hui<" in page or ">Aujourd'hui<" in page
+    assert page.count('class="badge">Non lue<') == 3  # not colour alone
+
+
+def test_the_centre_is_paginated_with_a_fixed_number_of_queries(
+    client, user, django_assert_max_num_queries
+):
+    few_user = UserFactory()
+    _notification(few_user)
+    Notification.objects.bulk_create(
+        Notification(recipient=user, kind="notifications.announcement", text=f"N{i}")
+        for i in range(120)
+    )
+    client.force_login(few_user)
+    client.get(LIST)  # warm-up: creates the site's settings rows
+    with django_assert_max_num_queries(12) as few:
+        client.get(LIST)
+    client.force_login(user)
+    with django_assert_max_num_queries(12) as many:
+        response = client.get(LIST, {"page": 2})
+    assert response.status_code == HTTPStatus.OK
+    assert "Page 2 sur 5" in response.content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_opening_a_notification_marks_it_read_and_leads_to_its_object(client, user):
+    organisation = OrganisationFactory()
+    notification = _notification(user, url=organisation.get_absolute_url())
+    client.force_login(user)
+    response = client.get(reverse("notifications:open", args=[notification.pk]))
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == organisation.get_absolute_url()
+    notification.refresh_from_db()
+    assert notification.read_at is not None
+
+
+def test_someone_elses_notification_cannot_be_opened_or_marked(client, user):
+    notification = _notification(UserFactory())
+    client.force_login(user)
+    for name, method in [("notifications:open", "get"), ("notifications:read", "post")]:
+        response = getattr(client, method)(reverse(name, args=[notification.pk]))
+        assert response.status_code == HTTPStatus.FORBIDDEN
+    notification.refresh_from_db()
+    assert notification.read_at is None
+
+
+def test_an_external_url_is_never_followed(client, user):
+    notification = _notification(user, url="https://evil.example/")
+    client.force_login(user)
+    response = client.get(reverse("notifications:open", args=[notification.pk]))
+    assert response["Location"] == LIST
+
+
+def test_mark_one_and_all_as_read(user):
+    first, second, third = (_notification(user) for _ in range(3))
+    other = _notification(UserFactory())
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    # CSRF is enforced on these POSTs.
+    refused = client.post(reverse("notifications:read_all"))
+    assert refused.status_code == HTTPStatus.FORBIDDEN
+    assert Notification.objects.filter(read_at__isnull=True).count() == 4
+
+    client = Client()
+    client.force_login(user)
+    response = client.post(
+        reverse("notifications:read", args=[first.pk]), {"next": LIST}, follow=True
+    )
+    assert "La notification est marquée comme lue." in response.content.decode()
+    response = client.post(reverse("notifications:read_all"), follow=True)
+    assert "Toutes vos notifications sont marquées comme lues." in (
+        response.content.decode()
+    )
+    assert not Notification.objects.filter(
+        recipient=user, read_at__isnull=True
+    ).exists()
+    other.refresh_from_db()
+    assert other.read_at is None
+    assert "Tout marquer comme lu" not in client.get(LIST).content.decode()
+    del second, third
+
+
+def test_preferences_page_saves_one_choice_per_kind(client, user):
+    url = reverse("notifications:preferences")
+    client.force_login(user)
+    page = client.get(url).content.decode()
+    assert "<legend" in page and "Annonces de l’équipe de coordination" in page
+    assert re.search(  # the kind's default
+        r'name="notifications.announcement" value="immediate"[^>]* checked', page
+    )
+    assert "Compte" not in page  # account e-mails are not configurable
+
+    response = client.post(
+        url, {"notifications.announcement": EmailChoice.DAILY}, follow=True
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "Vos préférences d’e-mail sont enregistrées." in response.content.decode()
+    assert (
+        Preference.objects.get(user=user, kind="notifications.announcement").email
+        == EmailChoice.DAILY
+    )
+
+
+def test_preferences_reject_a_bad_choice_and_change_nothing(client, user):
+    client.force_login(user)
+    response = client.post(
+        reverse("notifications:preferences"),
+        {"notifications.announcement": "weekly"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert 'class="error-summary" role="alert"' in page
+    assert not Preference.objects.exists()
+
+
+def test_preferences_need_a_login(client):
+    response = client.get(reverse("notifications:preferences"))
+    assert response.status_code == HTTPStatus.FOUND
+
+
+ANNOUNCE = reverse("notifications:announcement")
+
+
+def test_a_coordinator_sends_an_announcement_to_everyone(
+    client, coordinator, django_capture_on_commit_callbacks
+):
+    people = UserFactory.create_batch(3)
+    client.force_login(coordinator)
+    assert client.get(ANNOUNCE).status_code == HTTPStatus.OK
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            ANNOUNCE,
+            {"title": "Fête du PTCE", "message": "Samedi à 15 h."},
+            follow=True,
+        )
+    assert "L’annonce a été envoyée à 4 personnes." in response.content.decode()
+    assert Notification.objects.filter(recipient__in=people).count() == 3
+    assert len(mail.outbox) == 4
+    assert "Samedi à 15 h." in mail.outbox[0].body
+
+
+def test_announcements_are_for_coordinators_only(client, user):
+    assert client.get(ANNOUNCE).status_code == HTTPStatus.FOUND  # to the login
+    client.force_login(user)
+    response = client.post(ANNOUNCE, {"title": "T", "message": "M"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not Notification.objects.exists()
+
+
+def test_an_incomplete_announcement_is_not_sent(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post(ANNOUNCE, {"title": "", "message": "M"})
+    page = response.content.decode()
+    assert 'class="error-summary" role="alert"' in page
+    assert 'aria-invalid="true"' in page
+    assert not Notification.objects.exists()
