@@ -1,7 +1,39 @@
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib.sites.shortcuts import get_current_site
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from notifications.services import email_enqueue
+
+PENDING_INVITATION_SESSION_KEY = "members.pending_invitation"
 
 
 class AccountAdapter(DefaultAccountAdapter):
     """Site-specific allauth behaviour (e-mails go through the notifications outbox)."""
+
+    def get_login_redirect_url(self, request) -> str:
+        # Someone who opened an invitation, then signed up, confirmed their address and
+        # logged in has lost ?next= on the way (verification is mandatory): bring them
+        # back to the invitation they came for.
+        pending = request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+        if pending and url_has_allowed_host_and_scheme(pending, allowed_hosts=None):
+            return pending
+        return super().get_login_redirect_url(request)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        # Rendering and sending belong to the outbox: an e-mail queued in the request's
+        # transaction survives a broker outage and is retried by the sweeper.
+        request = self.request
+        full_context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+        }
+        full_context.update(context)
+        email_enqueue(
+            to=email,
+            template_prefix=template_prefix,
+            context=full_context,
+            kind="account",
+        )

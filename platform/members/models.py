@@ -39,6 +39,9 @@ class User(AbstractUser):
     email = models.EmailField(_("e-mail address"), unique=True)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # Set when the person erased their account (RGPD): the row stays so that what they
+    # wrote elsewhere keeps an author, but nothing personal is left on it.
+    erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -54,10 +57,14 @@ class User(AbstractUser):
         ]
 
     def __str__(self) -> str:
+        if self.erased_at:
+            return str(_("Former member"))
         return self.get_full_name() or self.email
 
     @property
     def display_name(self) -> str:
+        if self.erased_at:
+            return str(_("Former member"))
         return self.get_full_name() or self.email.split("@")[0]
 
 
@@ -69,16 +76,18 @@ class Organisation(models.Model):
         COMPANY = "company", _("Company (non-ESS)")
         LOCAL_AUTHORITY = "local_authority", _("Local authority or grouping")
         RESEARCH = "research", _("Research centre")
-        HIGHER_EDUCATION = "higher_education", _(
-            "Higher-education and research establishment"
+        HIGHER_EDUCATION = (
+            "higher_education",
+            _("Higher-education and research establishment"),
         )
         TRAINING = "training", _("Training body")
         OTHER = "other", _("Other person or body")
 
     class LegalForm(models.TextChoices):
         ASSOCIATION = "association", _("Association (loi 1901)")
-        ASSOCIATION_LOCAL = "association_alsace_moselle", _(
-            "Association (droit local Alsace-Moselle)"
+        ASSOCIATION_LOCAL = (
+            "association_alsace_moselle",
+            _("Association (droit local Alsace-Moselle)"),
         )
         SCOP = "scop", _("Cooperative: SCOP")
         SCIC = "scic", _("Cooperative: SCIC")
@@ -135,6 +144,11 @@ class Organisation(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     joined_at = models.DateTimeField(_("joined the PTCE at"), null=True, blank=True)
+    decision_note = models.TextField(
+        _("reason for the decision"),
+        blank=True,
+        help_text=_("Given to the applicant when an application is declined."),
+    )
 
     class Meta:
         verbose_name = _("member structure")
@@ -164,7 +178,11 @@ class Organisation(models.Model):
         errors = {}
         if self.legal_form and self.category != self.Category.ESS:
             errors["legal_form"] = _("Only ESS enterprises have an ESS legal form.")
-        if self.rna and self.legal_form not in ("", "association", "association_alsace_moselle"):
+        if self.rna and self.legal_form not in (
+            "",
+            "association",
+            "association_alsace_moselle",
+        ):
             errors["rna"] = _("Only associations have an RNA number.")
         if errors:
             raise ValidationError(errors)

@@ -1,28 +1,454 @@
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+import json
+from urllib.parse import urlencode
 
-from .models import Organisation
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import permissions, selectors, services
+from .adapter import PENDING_INVITATION_SESSION_KEY
+from .forms import (
+    AccountDeleteForm,
+    ApplicationDecisionForm,
+    DirectoryFilterForm,
+    InvitationForm,
+    JoinRequestForm,
+    MembershipForm,
+    OrganisationApplicationForm,
+    OrganisationProfileForm,
+)
+from .models import Invitation, JoinRequest, Membership, Organisation
+
+DIRECTORY_PAGE_SIZE = 20
+
+
+def _error_message(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# --- Directory
 
 
 def organisation_list(request):
-    organisations = Organisation.objects.filter(status=Organisation.Status.MEMBER)
+    form = DirectoryFilterForm(request.GET or None, cities=selectors.directory_cities())
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    organisations = selectors.organisation_directory(
+        category=filters.get("category", ""),
+        legal_form=filters.get("legal_form", ""),
+        city=filters.get("city", ""),
+        text=filters.get("q", "").strip(),
+    )
+    page_obj = Paginator(organisations, DIRECTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = {k: v for k, v in filters.items() if v}
     return render(
-        request, "members/organisation_list.html", {"organisations": organisations}
+        request,
+        "members/organisation_list.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "organisations": page_obj.object_list,
+            "category_counts": selectors.directory_category_counts(),
+            "is_filtered": bool(query),
+            "extra": f"&{urlencode(query)}" if query else "",
+        },
     )
 
 
 def organisation_detail(request, slug: str):
+    organisation = selectors.organisation_public_profile(slug=slug)
+    user = request.user
+    context = {
+        "organisation": organisation,
+        "is_member": permissions.is_member_of(user, organisation),
+        "can_manage": permissions.can_manage_organisation(user, organisation),
+        "can_request": permissions.can_request_to_join(user, organisation),
+        "pending_request": user.is_authenticated
+        and JoinRequest.objects.filter(
+            user=user, organisation=organisation, status=JoinRequest.Status.PENDING
+        ).exists(),
+        "join_form": JoinRequestForm(),
+    }
+    return render(request, "members/organisation_detail.html", context)
+
+
+# --- Join requests
+
+
+@login_required
+def join_request_create(request, slug: str):
     organisation = get_object_or_404(
         Organisation, slug=slug, status=Organisation.Status.MEMBER
     )
+    if permissions.is_member_of(request.user, organisation):
+        messages.info(request, _("You already act for this structure."))
+        return redirect(organisation)
+    form = JoinRequestForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.join_request_create(
+                organisation=organisation,
+                by=request.user,
+                message=form.cleaned_data["message"],
+            )
+        except ValidationError as error:
+            messages.error(request, _error_message(error))
+        else:
+            messages.success(
+                request,
+                _("Your request has been sent to the référents of %(name)s.")
+                % {"name": organisation.name},
+            )
+        return redirect(organisation)
     return render(
-        request, "members/organisation_detail.html", {"organisation": organisation}
+        request,
+        "members/join_request_form.html",
+        {"organisation": organisation, "form": form},
     )
 
 
 @login_required
+@require_POST
+def join_request_decide(request, pk: int):
+    join_request = get_object_or_404(
+        JoinRequest.objects.select_related("organisation", "user"), pk=pk
+    )
+    if join_request.status != JoinRequest.Status.PENDING:
+        messages.info(request, _("This request has already been answered."))
+        return redirect(
+            "members:organisation_manage", slug=join_request.organisation.slug
+        )
+    accept = request.POST.get("decision") == "accept"
+    services.join_request_decide(
+        join_request=join_request, by=request.user, accept=accept
+    )
+    text = (
+        _("%(person)s now acts for the structure.")
+        if accept
+        else _("The request of %(person)s has been declined.")
+    )
+    messages.success(request, text % {"person": join_request.user.display_name})
+    return redirect("members:organisation_manage", slug=join_request.organisation.slug)
+
+
+# --- Structure management
+
+
+def _render_manage(request, organisation, *, profile_form=None, invitation_form=None):
+    people = selectors.organisation_people(organisation=organisation)
+    context = {
+        "organisation": organisation,
+        "profile_form": profile_form or OrganisationProfileForm(instance=organisation),
+        "invitation_form": invitation_form or InvitationForm(),
+        "people": [
+            (
+                m,
+                MembershipForm(
+                    initial={"role": m.role, "show_in_directory": m.show_in_directory},
+                    prefix=f"m{m.pk}",
+                ),
+            )
+            for m in people
+        ],
+        "join_requests": selectors.organisation_pending_join_requests(
+            organisation=organisation
+        ),
+        "invitations": selectors.organisation_pending_invitations(
+            organisation=organisation, max_age=services.invitation_max_age()
+        ),
+        "can_invite": permissions.can_invite(request.user, organisation),
+    }
+    status = (
+        400
+        if any(f is not None and f.errors for f in (profile_form, invitation_form))
+        else 200
+    )
+    return render(request, "members/organisation_manage.html", context, status=status)
+
+
+def _managed_organisation(request, slug: str) -> Organisation:
+    organisation = selectors.organisation_for_management(slug=slug)
+    if not permissions.can_manage_organisation(request.user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+@login_required
+def organisation_manage(request, slug: str):
+    organisation = _managed_organisation(request, slug)
+    if request.method != "POST":
+        return _render_manage(request, organisation)
+    form = OrganisationProfileForm(
+        request.POST,
+        request.FILES,
+        instance=Organisation.objects.get(pk=organisation.pk),
+    )
+    if not form.is_valid():
+        return _render_manage(request, organisation, profile_form=form)
+    data = {name: form.cleaned_data[name] for name in form.changed_data}
+    services.organisation_update_profile(
+        organisation=organisation, by=request.user, data=data
+    )
+    messages.success(request, _("The profile of the structure has been updated."))
+    return redirect("members:organisation_manage", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def invitation_create(request, slug: str):
+    organisation = _managed_organisation(request, slug)
+    form = InvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitation_create(
+                organisation=organisation, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error("email", error)
+    if not form.is_valid():
+        return _render_manage(request, organisation, invitation_form=form)
+    messages.success(
+        request,
+        _("An invitation has been sent to %(email)s.")
+        % {"email": form.cleaned_data["email"]},
+    )
+    return redirect("members:organisation_manage", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk: int):
+    invitation = get_object_or_404(
+        Invitation.objects.select_related("organisation"), pk=pk
+    )
+    try:
+        services.invitation_revoke(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+    else:
+        messages.success(
+            request,
+            _("The invitation sent to %(email)s has been revoked.")
+            % {"email": invitation.email},
+        )
+    return redirect("members:organisation_manage", slug=invitation.organisation.slug)
+
+
+@login_required
+@require_POST
+def membership_update(request, pk: int):
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation", "user"), pk=pk
+    )
+    form = MembershipForm(request.POST, prefix=f"m{membership.pk}")
+    if not permissions.can_manage_organisation(request.user, membership.organisation):
+        raise PermissionDenied
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid role."))
+    else:
+        try:
+            services.membership_update(
+                membership=membership, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            messages.error(request, _error_message(error))
+        else:
+            messages.success(
+                request,
+                _("The role of %(person)s has been saved.")
+                % {"person": membership.user.display_name},
+            )
+    return redirect("members:organisation_manage", slug=membership.organisation.slug)
+
+
+@login_required
+@require_POST
+def membership_remove(request, pk: int):
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation", "user"), pk=pk
+    )
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_message(error))
+    else:
+        messages.success(
+            request,
+            _("%(person)s no longer acts for the structure.")
+            % {"person": membership.user.display_name},
+        )
+    if permissions.can_manage_organisation(request.user, membership.organisation):
+        return redirect(
+            "members:organisation_manage", slug=membership.organisation.slug
+        )
+    return redirect("members:dashboard")
+
+
+# --- Invitations (invitee side)
+
+
+def invitation_accept(request, token: str):
+    try:
+        invitation = services.invitation_from_token(token)
+    except services.InvitationError as error:
+        return render(
+            request,
+            "members/invitation_accept.html",
+            {"error": _error_message(error)},
+            status=400,
+        )
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            membership = services.invitation_accept(token=token, by=request.user)
+        except services.InvitationError as error:
+            messages.error(request, _error_message(error))
+            return redirect("members:dashboard")
+        messages.success(
+            request,
+            _("Welcome! You now act for %(name)s.")
+            % {"name": membership.organisation.name},
+        )
+        return redirect(membership.organisation)
+    if not request.user.is_authenticated:
+        # Kept in the session too: ?next= does not survive sign-up and confirmation.
+        request.session[PENDING_INVITATION_SESSION_KEY] = request.path
+    next_query = urlencode({"next": request.path})
+    return render(
+        request,
+        "members/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "login_url": f"{reverse('account_login')}?{next_query}",
+            "signup_url": f"{reverse('account_signup')}?{next_query}",
+        },
+    )
+
+
+# --- Structure applications
+
+
+@login_required
+def organisation_apply(request):
+    form = OrganisationApplicationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_apply(by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Thank you! Your application has been sent to the coordinators; "
+                    "you will be told of their decision."
+                ),
+            )
+            return redirect("members:dashboard")
+    return render(
+        request,
+        "members/organisation_apply.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def applications(request):
+    if not permissions.can_view_applications(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "members/applications.html",
+        {"applications": selectors.pending_applications()},
+    )
+
+
+@login_required
+@require_POST
+def application_decide(request, slug: str):
+    organisation = get_object_or_404(Organisation, slug=slug)
+    if not permissions.can_decide_application(request.user, organisation):
+        raise PermissionDenied
+    form = ApplicationDecisionForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("reason", []) + form.errors.get("decision", []):
+            messages.error(request, error)
+        return redirect("members:applications")
+    accept = form.cleaned_data["decision"] == "accept"
+    services.organisation_application_decide(
+        organisation=organisation,
+        by=request.user,
+        accept=accept,
+        reason=form.cleaned_data["reason"].strip(),
+    )
+    text = (
+        _("%(name)s is now a member structure.")
+        if accept
+        else _("The application of %(name)s has been declined.")
+    )
+    messages.success(request, text % {"name": organisation.name})
+    return redirect("members:applications")
+
+
+# --- My space and RGPD
+
+
+@login_required
 def dashboard(request):
-    memberships = request.user.memberships.select_related("organisation")
-    return render(request, "members/dashboard.html", {"memberships": memberships})
+    user = request.user
+    memberships = selectors.user_memberships(user=user)
+    return render(
+        request,
+        "members/dashboard.html",
+        {
+            "memberships": memberships,
+            "join_requests": selectors.user_pending_join_requests(user=user),
+            "applications": selectors.user_pending_applications(user=user),
+            "is_coordinator": permissions.is_coordinator(user),
+        },
+    )
+
+
+@login_required
+def data_export(request):
+    data = services.user_data_export(user=request.user)
+    response = HttpResponse(
+        json.dumps(data, ensure_ascii=False, indent=2, default=str),
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'
+    return response
+
+
+@login_required
+def account_delete(request):
+    user = request.user
+    blocking = services.organisations_blocking_erasure(user)
+    form = AccountDeleteForm(request.POST or None, user=user)
+    if request.method == "POST" and not blocking and form.is_valid():
+        try:
+            services.user_erase(user=user, by=user)
+        except ValidationError as error:
+            messages.error(request, _error_message(error))
+            return redirect("members:account_delete")
+        logout(request)
+        messages.success(
+            request, _("Your account and your personal data have been deleted.")
+        )
+        return redirect("/")
+    return render(
+        request,
+        "members/account_delete.html",
+        {"form": form, "blocking": blocking},
+        status=400 if form.errors or (blocking and request.method == "POST") else 200,
+    )

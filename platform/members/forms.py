@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Membership, Organisation
+from .validators import normalize_siret
+
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_FORMATS = {"JPEG", "PNG", "WEBP"}
+ERASE_CONFIRMATION_WORD = "SUPPRIMER"
+
+
+class SignupForm(forms.Form):
+    """Extra fields of allauth's signup form (ACCOUNT_SIGNUP_FORM_CLASS)."""
+
+    # allauth applies this order to its own form, which subclasses this one.
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+
+    def signup(self, request, user) -> None:
+        user.first_name = self.cleaned_data["first_name"]
+        user.last_name = self.cleaned_data["last_name"]
+        user.save(update_fields=["first_name", "last_name"])
+
+
+class OrganisationApplicationForm(forms.ModelForm):
+    # Longer than the stored 14 digits: people type "732 829 320 00074".
+    siret = forms.CharField(label=_("SIRET"), required=False, max_length=20)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "category",
+            "legal_form",
+            "siret",
+            "rna",
+            "is_esus",
+            "is_siae",
+            "city",
+            "website",
+            "description",
+        ]
+        help_texts = {
+            "siret": _("14 digits, spaces allowed."),
+            "rna": _("Associations only: the letter W followed by 9 digits."),
+        }
+
+    def clean_siret(self) -> str:
+        return normalize_siret(self.cleaned_data["siret"])
+
+    def clean_rna(self) -> str:
+        return self.cleaned_data["rna"].strip().upper()
+
+
+# What a structure's référents edit themselves, and what its public page shows.
+PROFILE_FIELDS = [
+    "summary",
+    "description",
+    "logo",
+    "address",
+    "postal_code",
+    "city",
+    "website",
+    "public_email",
+    "public_phone",
+]
+
+
+class OrganisationProfileForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = PROFILE_FIELDS
+        help_texts = {
+            "logo": _("PNG, JPEG or WebP image, 2 MB at most."),
+            "summary": _("One or two sentences shown in the directory."),
+        }
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        # Only a new upload carries .image (set by ImageField's validation).
+        image = getattr(logo, "image", None)
+        if image is None:
+            return logo
+        if logo.size > LOGO_MAX_BYTES:
+            raise ValidationError(_("The logo must not exceed 2 MB."))
+        if image.format not in LOGO_FORMATS:
+            raise ValidationError(_("The logo must be a PNG, JPEG or WebP image."))
+        return logo
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address of the person to invite"),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+
+class JoinRequestForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the référents (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    show_in_directory = forms.BooleanField(
+        label=_("Public contact in the directory"), required=False
+    )
+
+
+class ApplicationDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))],
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        label=_("Reason (sent to the applicant)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("decision") == "decline"
+            and not cleaned.get("reason", "").strip()
+        ):
+            self.add_error("reason", _("Give the applicant a reason for declining."))
+        return cleaned
+
+
+class AccountDeleteForm(forms.Form):
+    confirmation = forms.CharField(
+        label=_("Your password, or the word SUPPRIMER"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("This cannot be undone."),
+    )
+
+    def __init__(self, *args, user, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_confirmation(self) -> str:
+        value = self.cleaned_data["confirmation"]
+        if value.strip() == ERASE_CONFIRMATION_WORD:
+            return value
+        if self.user.has_usable_password() and self.user.check_password(value):
+            return value
+        raise ValidationError(_("Type your password or the word SUPPRIMER to confirm."))
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        required=False,
+        choices=[("", _("All categories")), *Organisation.Category.choices],
+    )
+    legal_form = forms.ChoiceField(
+        label=_("ESS legal form"),
+        required=False,
+        choices=[("", _("All legal forms")), *Organisation.LegalForm.choices],
+    )
+    city = forms.ChoiceField(label=_("City"), required=False)
+
+    def __init__(self, *args, cities: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["city"].choices = [("", _("All cities"))] + [
+            (city, city) for city in cities
+        ]

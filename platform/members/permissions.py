@@ -1,0 +1,118 @@
+"""Who may do what with member structures; used by views, templates and services."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .models import JoinRequest, Membership, Organisation
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .models import Invitation, User
+
+# Group names; the groups themselves are created by the Wagtail side (post_migrate).
+COORDINATORS_GROUP = "Coordinateurs"
+MODERATORS_GROUP = "Modérateurs"
+
+
+def _is_signed_in(user: User | AnonymousUser | None) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def _in_group(user: User, name: str) -> bool:
+    # Cached on the user object: templates ask several times per page.
+    cache = user.__dict__.setdefault("_members_group_cache", {})
+    if name not in cache:
+        cache[name] = user.groups.filter(name=name).exists()
+    return cache[name]
+
+
+def is_coordinator(user: User | AnonymousUser | None) -> bool:
+    if not _is_signed_in(user):
+        return False
+    return user.is_superuser or _in_group(user, COORDINATORS_GROUP)
+
+
+def is_moderator(user: User | AnonymousUser | None) -> bool:
+    if not _is_signed_in(user):
+        return False
+    return is_coordinator(user) or _in_group(user, MODERATORS_GROUP)
+
+
+def _role_in(user: User, organisation: Organisation) -> str | None:
+    cache = user.__dict__.setdefault("_members_role_cache", {})
+    if organisation.pk not in cache:
+        cache[organisation.pk] = (
+            Membership.objects.filter(user=user, organisation=organisation)
+            .values_list("role", flat=True)
+            .first()
+        )
+    return cache[organisation.pk]
+
+
+def forget_cached_roles(user: User) -> None:
+    """Call after changing a person's memberships in the same request."""
+    user.__dict__.pop("_members_role_cache", None)
+
+
+def is_member_of(user: User | AnonymousUser | None, organisation: Organisation) -> bool:
+    return _is_signed_in(user) and _role_in(user, organisation) is not None
+
+
+def is_referent(user: User | AnonymousUser | None, organisation: Organisation) -> bool:
+    return (
+        _is_signed_in(user) and _role_in(user, organisation) == Membership.Role.REFERENT
+    )
+
+
+def can_manage_organisation(
+    user: User | AnonymousUser | None, organisation: Organisation
+) -> bool:
+    return is_referent(user, organisation) or is_coordinator(user)
+
+
+def can_invite(user: User | AnonymousUser | None, organisation: Organisation) -> bool:
+    # Inviting into a structure that is not (yet) a member would bypass the application.
+    return (
+        organisation.status == Organisation.Status.MEMBER
+        and can_manage_organisation(user, organisation)
+    )
+
+
+def can_revoke_invitation(
+    user: User | AnonymousUser | None, invitation: Invitation
+) -> bool:
+    return can_manage_organisation(user, invitation.organisation)
+
+
+def can_request_to_join(
+    user: User | AnonymousUser | None, organisation: Organisation
+) -> bool:
+    return (
+        _is_signed_in(user)
+        and organisation.status == Organisation.Status.MEMBER
+        and not is_member_of(user, organisation)
+    )
+
+
+def can_decide_join_request(
+    user: User | AnonymousUser | None, join_request: JoinRequest
+) -> bool:
+    return join_request.status == JoinRequest.Status.PENDING and (
+        can_manage_organisation(user, join_request.organisation)
+    )
+
+
+def can_apply_for_organisation(user: User | AnonymousUser | None) -> bool:
+    return _is_signed_in(user)
+
+
+def can_decide_application(
+    user: User | AnonymousUser | None, organisation: Organisation
+) -> bool:
+    return organisation.status == Organisation.Status.APPLIED and is_coordinator(user)
+
+
+def can_view_applications(user: User | AnonymousUser | None) -> bool:
+    return is_coordinator(user)

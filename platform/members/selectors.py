@@ -1,0 +1,146 @@
+"""Reads for member pages, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from .models import Invitation, JoinRequest, Membership, Organisation, User
+
+
+def member_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(status=Organisation.Status.MEMBER)
+
+
+def organisation_directory(
+    *, category: str = "", legal_form: str = "", city: str = "", text: str = ""
+) -> QuerySet[Organisation]:
+    organisations = member_organisations()
+    if category:
+        organisations = organisations.filter(category=category)
+    if legal_form:
+        organisations = organisations.filter(legal_form=legal_form)
+    if city:
+        organisations = organisations.filter(city__iexact=city)
+    if text:
+        organisations = organisations.filter(
+            Q(name__icontains=text)
+            | Q(summary__icontains=text)
+            | Q(description__icontains=text)
+            | Q(city__icontains=text)
+        )
+    return organisations.order_by("name")
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    value: str
+    label: str
+    count: int
+
+
+def directory_category_counts() -> list[CategoryCount]:
+    counts = dict(
+        member_organisations()
+        .order_by()
+        .values_list("category")
+        .annotate(n=Count("pk"))
+        .values_list("category", "n")
+    )
+    return [
+        CategoryCount(value, label, counts.get(value, 0))
+        for value, label in Organisation.Category.choices
+    ]
+
+
+def directory_cities() -> list[str]:
+    return list(
+        member_organisations()
+        .exclude(city="")
+        .order_by("city")
+        .values_list("city", flat=True)
+        .distinct()
+    )
+
+
+def organisation_public_profile(*, slug: str) -> Organisation:
+    public_contacts = Prefetch(
+        "memberships",
+        queryset=Membership.objects.filter(
+            show_in_directory=True, user__is_active=True
+        ).select_related("user"),
+        to_attr="public_contacts",
+    )
+    return get_object_or_404(
+        member_organisations().prefetch_related(public_contacts), slug=slug
+    )
+
+
+def organisation_for_management(*, slug: str) -> Organisation:
+    # Applied structures are managed too: their applicant edits the profile meanwhile.
+    return get_object_or_404(Organisation, slug=slug)
+
+
+def organisation_people(*, organisation: Organisation) -> list[Membership]:
+    return list(
+        organisation.memberships.select_related("user").order_by(
+            "-role", "user__last_name", "user__first_name"
+        )
+    )
+
+
+def organisation_pending_join_requests(
+    *, organisation: Organisation
+) -> list[JoinRequest]:
+    return list(
+        organisation.join_requests.filter(status=JoinRequest.Status.PENDING)
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def organisation_pending_invitations(
+    *, organisation: Organisation, max_age
+) -> list[Invitation]:
+    return list(
+        organisation.invitations.filter(
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            created_at__gt=timezone.now() - max_age,
+        )
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+
+
+def user_memberships(*, user: User) -> list[Membership]:
+    return list(
+        user.memberships.select_related("organisation").order_by("organisation__name")
+    )
+
+
+def user_pending_join_requests(*, user: User) -> list[JoinRequest]:
+    return list(
+        user.join_requests.filter(status=JoinRequest.Status.PENDING)
+        .select_related("organisation")
+        .order_by("-created_at")
+    )
+
+
+def user_pending_applications(*, user: User) -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(
+            applied_by=user, status=Organisation.Status.APPLIED
+        ).order_by("-created_at")
+    )
+
+
+def pending_applications() -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.filter(status=Organisation.Status.APPLIED)
+        .select_related("applied_by")
+        .order_by("created_at")
+    )

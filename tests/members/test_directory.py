@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from members.models import Organisation
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_directory_lists_member_structures_only(client):
+    OrganisationFactory(name="Coop Vélo", city="Lyon")
+    OrganisationFactory(name="Candidate", status=Organisation.Status.APPLIED)
+    OrganisationFactory(name="Ancienne", status=Organisation.Status.FORMER)
+    content = client.get(reverse("members:organisation_list")).content.decode()
+    assert "Coop Vélo" in content
+    assert "Candidate" not in content and "Ancienne" not in content
+
+
+def test_filters_and_search(client):
+    OrganisationFactory(
+        name="Mairie de Vaulx",
+        category="local_authority",
+        legal_form="",
+        city="Vaulx-en-Velin",
+    )
+    OrganisationFactory(
+        name="Scop Bois", legal_form="scop", city="Lyon", description="menuiserie"
+    )
+    OrganisationFactory(name="Asso Jardins", city="Lyon")
+    url = reverse("members:organisation_list")
+
+    def names(**query):
+        response = client.get(url, query)
+        assert response.status_code == HTTPStatus.OK
+        return {o.name for o in response.context["organisations"]}
+
+    assert names(category="local_authority") == {"Mairie de Vaulx"}
+    assert names(legal_form="scop") == {"Scop Bois"}
+    assert names(city="Lyon") == {"Scop Bois", "Asso Jardins"}
+    assert names(q="menuiserie") == {"Scop Bois"}
+    assert names(q="zzz") == set()
+    # An unknown filter value is ignored rather than failing.
+    assert len(names(city="Atlantide")) == 3
+    counts = {c.value: c.count for c in client.get(url).context["category_counts"]}
+    assert (
+        counts["ess"] == 2
+        and counts["local_authority"] == 1
+        and counts["research"] == 0
+    )
+
+
+def test_directory_is_paginated_with_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    OrganisationFactory.create_batch(45, city="Lyon")
+    url = reverse("members:organisation_list")
+    with django_assert_max_num_queries(8):
+        response = client.get(url, {"city": "Lyon", "page": 3})
+    assert len(response.context["organisations"]) == 5
+    assert "city=Lyon" in response.content.decode()  # pagination keeps filters
+    assert response.context["page_obj"].paginator.num_pages == 3
+
+
+def test_profile_page_with_fixed_queries(
+    client, organisation, django_assert_max_num_queries
+):
+    for _ in range(15):
+        MembershipFactory(organisation=organisation, show_in_directory=True)
+    client.force_login(UserFactory())
+    with django_assert_max_num_queries(12):
+        response = client.get(organisation.get_absolute_url())
+    assert response.status_code == HTTPStatus.OK
+    assert len(response.context["organisation"].public_contacts) == 15
+    assert "Demander à rejoindre" in response.content.decode()
+
+
+def test_profile_of_non_member_structure_is_not_found(client):
+    organisation = OrganisationFactory(status=Organisation.Status.DECLINED)
+    assert (
+        client.get(organisation.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    )
