@@ -1,8 +1,31 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_groups(sender, **kwargs):
+    from .groups import ensure_groups
+
+    ensure_groups()
+
+
+def _clear_glossary_cache(sender, **kwargs):
+    from .selectors import glossary_cache_clear
+
+    glossary_cache_clear()
 
 
 class HomeConfig(AppConfig):
     name = "home"
     verbose_name = _("Site")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Sent for this app after every app listed before it has created its
+        # permissions, so the groups can be granted them.
+        post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="home_groups")
+        term = self.get_model("GlossaryTerm")
+        post_save.connect(_clear_glossary_cache, sender=term, dispatch_uid="home_gl_s")
+        post_delete.connect(
+            _clear_glossary_cache, sender=term, dispatch_uid="home_gl_d"
+        )

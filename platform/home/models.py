@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
 from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Page
@@ -35,6 +37,46 @@ class SiteIdentity(BaseGenericSetting):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    legal_notice_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("legal notice page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("accessibility statement page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class AccessibilityStatus(models.TextChoices):
+        NONE = "none", _("not compliant")
+        PARTIAL = "partial", _("partially compliant")
+        FULL = "full", _("fully compliant")
+
+    accessibility_status = models.CharField(
+        _("RGAA compliance status"),
+        max_length=16,
+        choices=AccessibilityStatus.choices,
+        default=AccessibilityStatus.NONE,
+        help_text=_("As stated in the accessibility statement; shown in the footer."),
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy policy page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # The footer reads the three pages on every request: fetch them with the setting.
+    select_related = ["legal_notice_page", "accessibility_page", "privacy_page"]
 
     panels = [
         MultiFieldPanel(
@@ -51,6 +93,15 @@ class SiteIdentity(BaseGenericSetting):
             heading=_("Contact"),
         ),
         FieldPanel("charter"),
+        MultiFieldPanel(
+            [
+                PageChooserPanel("legal_notice_page"),
+                PageChooserPanel("accessibility_page"),
+                FieldPanel("accessibility_status"),
+                PageChooserPanel("privacy_page"),
+            ],
+            heading=_("Legal pages (linked in the footer)"),
+        ),
     ]
 
     class Meta:
@@ -60,10 +111,18 @@ class SiteIdentity(BaseGenericSetting):
 class HomePage(Page):
     introduction = models.TextField(_("introduction"), blank=True)
     body = RichTextField(_("presentation"), blank=True)
+    featured_count = models.PositiveSmallIntegerField(
+        _("member structures shown"),
+        default=6,
+        help_text=_(
+            "How many member structures the home page presents (0 hides them)."
+        ),
+    )
 
     content_panels = Page.content_panels + [
         FieldPanel("introduction"),
         FieldPanel("body"),
+        FieldPanel("featured_count"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("introduction"),
@@ -75,6 +134,17 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        # Imported here: selectors import this module's models.
+        from .selectors import featured_organisations, key_figures
+
+        context = super().get_context(request, *args, **kwargs)
+        context["figures"] = key_figures()
+        context["featured_organisations"] = featured_organisations(
+            limit=self.featured_count
+        )
+        return context
 
 
 class StandardPage(Page):
@@ -92,3 +162,69 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("standard page")
+
+
+class GlossaryTerm(index.Indexed, models.Model):
+    """A term of the PTCE's vocabulary, defined once and shown inline in page bodies."""
+
+    term = models.CharField(_("term"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_(
+            "Anchor of the term on the glossary page; filled in from the term."
+        ),
+    )
+    definition = models.CharField(
+        _("short definition"),
+        max_length=300,
+        help_text=_("One or two sentences, shown where the term appears in a page."),
+    )
+    body = RichTextField(_("longer explanation"), blank=True)
+    synonyms = models.CharField(
+        _("synonyms and variants"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Other spellings or forms marked like the term, separated by commas "
+            "(e.g. “économie sociale et solidaire, l’ESS”)."
+        ),
+    )
+
+    panels = [
+        FieldPanel("term"),
+        FieldPanel("slug"),
+        FieldPanel("definition"),
+        FieldPanel("synonyms"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        index.SearchField("term"),
+        index.AutocompleteField("term"),
+        index.SearchField("synonyms"),
+        index.SearchField("definition"),
+    ]
+
+    class Meta:
+        verbose_name = _("glossary term")
+        verbose_name_plural = _("glossary terms")
+        ordering = ["term"]
+
+    def __str__(self) -> str:
+        return self.term
+
+    def save(self, *args, **kwargs) -> None:
+        if not self.slug:
+            self.slug = slugify(self.term)[:100]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('home:glossary')}#{self.slug}"
+
+    @property
+    def variants(self) -> list[str]:
+        """The term and its synonyms, longest first so "SCIC" never hides "SCIC SA"."""
+        forms = [self.term, *(s.strip() for s in self.synonyms.split(","))]
+        return sorted({f for f in forms if f}, key=len, reverse=True)

@@ -7,4 +7,5 @@ app_name = "home"
 urlpatterns = [
     path("sante/", views.health, name="health"),
     path("recherche/", views.search, name="search"),
+    path("glossaire/", views.glossary, name="glossary"),
 ]

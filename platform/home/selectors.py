@@ -1,0 +1,162 @@
+"""Reads for the public site: home page figures, glossary, search results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html.parser import HTMLParser
+
+from django.core.cache import cache
+from django.db.models import Count, F, QuerySet
+from django.urls import reverse
+from django.utils.text import Truncator
+from wagtail.models import Page
+
+from members.models import Organisation
+
+from .glossary import Entry, fold
+from .models import GlossaryTerm
+
+GLOSSARY_CACHE_KEY = "home:glossary:entries:v1"
+
+
+@dataclass(frozen=True)
+class CategoryFigure:
+    category: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    total: int
+    by_category: list[CategoryFigure]
+
+
+def key_figures() -> KeyFigures:
+    """Member structures (status "member") per category, in the law's order: 1 query."""
+    rows = (
+        Organisation.objects.filter(status=Organisation.Status.MEMBER)
+        .values("category")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts = {row["category"]: row["count"] for row in rows}
+    figures = [
+        CategoryFigure(category=value, label=str(label), count=counts[value])
+        for value, label in Organisation.Category.choices
+        if counts.get(value)
+    ]
+    return KeyFigures(total=sum(counts.values()), by_category=figures)
+
+
+def featured_organisations(*, limit: int) -> QuerySet[Organisation]:
+    """The most recently joined member structures: 1 query."""
+    if limit <= 0:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(status=Organisation.Status.MEMBER).order_by(
+        F("joined_at").desc(nulls_last=True), "name"
+    )[:limit]
+
+
+def glossary_terms() -> QuerySet[GlossaryTerm]:
+    return GlossaryTerm.objects.order_by("term")
+
+
+def glossary_entries() -> list[Entry]:
+    """Every term with its forms, cached until a term is saved or deleted."""
+    entries = cache.get(GLOSSARY_CACHE_KEY)
+    if entries is None:
+        base_url = reverse("home:glossary")
+        entries = [
+            Entry(
+                term=term.term,
+                slug=term.slug,
+                definition=term.definition,
+                variants=tuple(term.variants),
+                url=f"{base_url}#{term.slug}",
+            )
+            for term in glossary_terms()
+        ]
+        cache.set(GLOSSARY_CACHE_KEY, entries, timeout=None)
+    return entries
+
+
+def glossary_cache_clear() -> None:
+    cache.delete(GLOSSARY_CACHE_KEY)
+
+
+def glossary_by_letter() -> list[tuple[str, list[GlossaryTerm]]]:
+    """Terms grouped under their initial (accents folded: "Économie" goes under E)."""
+    groups: dict[str, list[GlossaryTerm]] = {}
+    terms = sorted(glossary_terms(), key=lambda t: fold(t.term)[0])
+    for term in terms:
+        initial = fold(term.term[:1])[0].upper() or "#"
+        groups.setdefault(initial if initial.isalpha() else "#", []).append(term)
+    return sorted(groups.items())
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    page: Page
+    type_label: str
+    excerpt: str
+
+
+def search_pages(query: str):
+    """Live, public pages matching every word of `query` (Wagtail search backend)."""
+    return Page.objects.live().public().specific().search(query, operator="and")
+
+
+class _TextExtractor(HTMLParser):
+    INLINE = frozenset(
+        {
+            "a",
+            "abbr",
+            "b",
+            "code",
+            "em",
+            "i",
+            "mark",
+            "q",
+            "s",
+            "span",
+            "strong",
+            "sub",
+            "sup",
+            "u",
+        }
+    )
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs=None):
+        if tag not in self.INLINE:  # blocks and line breaks separate words
+            self.parts.append(" ")
+
+    handle_endtag = handle_starttag
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    return " ".join("".join(extractor.parts).split())
+
+
+def search_result(page: Page) -> SearchResult:
+    """The page's type and a short excerpt: its description, introduction or body."""
+    text = (
+        page.search_description
+        or getattr(page, "introduction", "")
+        or html_to_text(str(getattr(page, "body", "") or ""))
+    )
+    return SearchResult(
+        page=page,
+        type_label=str(page._meta.verbose_name),
+        excerpt=Truncator(" ".join(text.split())).words(40),
+    )
