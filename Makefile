@@ -10,10 +10,10 @@ DEV_ENV := DEBUG=1
 export PYTHONDONTWRITEBYTECODE=1
 
 .DEFAULT_GOAL := help
-.PHONY: help install run demo test test-fast e2e lint format worker beat messages check bench clean
+.PHONY: help install run test test-fast e2e lint format worker beat messages messages-compile ci clean
 
 help: ## List the commands
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  make %-17s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,15 @@ run: install ## Migrate, load the demo PTCE and serve it on http://127.0.0.1:800
 test: install ## Run the whole suite (SQLite, or PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+test-fast: install ## The suite without the browser tests
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+e2e: install ## Only the browser tests (needs chromium on PATH)
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
+ci: ## What CI runs: services (PostgreSQL, Redis, Chromium), then the whole suite
+	bash .ci/run
+
 lint: install ## ruff lint + format check, Django checks, missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -47,8 +56,11 @@ worker: install ## Run a Celery worker (needs REDIS_URL)
 beat: install ## Run Celery beat (needs REDIS_URL)
 	$(BIN)/celery -A config beat --loglevel=INFO
 
-messages: install ## Extract and compile translations (needs gettext)
+messages: install ## Extract (needs gettext) and compile the translation catalogues
 	$(BIN)/python scripts/messages.py
+
+messages-compile: install ## Only compile .po to .mo (no gettext needed)
+	$(BIN)/python scripts/messages.py --compile-only
 
 clean: ## Remove the virtualenv and local data
 	rm -rf $(VENV) var

@@ -14,3 +14,13 @@ if ! command -v chromium >/dev/null 2>&1; then
     apt-get update -qq
     apt-get install -y -qq chromium fonts-dejavu-core >/dev/null
 fi
+
+# Fail here, with a clear message, rather than deep inside the test run.
+for _ in $(seq 1 30); do
+    pg_isready -h 127.0.0.1 -p 5432 -q && break
+    sleep 1
+done
+pg_isready -h 127.0.0.1 -p 5432 || { echo "PostgreSQL is not running" >&2; exit 1; }
+redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null || { echo "Redis is not running" >&2; exit 1; }
+command -v chromium >/dev/null || { echo "chromium is not installed" >&2; exit 1; }
+echo "services: PostgreSQL, Redis and $(chromium --version 2>/dev/null || echo chromium) ready"

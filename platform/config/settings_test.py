@@ -1,6 +1,7 @@
-"""Test settings: the real settings, with test-only shortcuts that production never needs."""
+"""Test settings: the real settings plus shortcuts that production never needs."""
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-not-for-production")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -19,3 +20,5 @@ STORAGES = {
 # Tasks run in-process unless a test starts a real worker (tests/integration).
 CELERY_TASK_ALWAYS_EAGER = True
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# WhiteNoise warns at start-up when STATIC_ROOT is missing; tests never collect static.
+Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)  # noqa: F405

@@ -1,0 +1,121 @@
+"""Extract and compile the translation catalogues (`make messages`).
+
+Extraction (makemessages) needs GNU gettext; compilation does not: every .po is
+compiled to .mo with polib, so a machine without gettext can rebuild the committed .mo
+files with `python scripts/messages.py --compile-only`.
+
+Catalogues:
+- locale/ at the repository root: templates/ and platform/config/;
+- platform/<app>/locale/ for each app that has one: that app's own strings.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import polib
+
+ROOT = Path(__file__).resolve().parents[1]
+PLATFORM = ROOT / "platform"
+LANGUAGES = ("fr", "en")
+# Folders the root catalogue never scans: apps keep their own catalogues, and the rest
+# is tooling or local state.
+ALWAYS_IGNORED = [
+    ".venv",
+    "venv",
+    "tests",
+    "bench",
+    "docker",
+    "scripts",
+    "var",
+    "node_modules",
+    "build",
+    "*.egg-info",
+]
+
+
+def app_dirs() -> list[Path]:
+    """Apps under platform/ other than config (config's strings go to the root)."""
+    return sorted(
+        path
+        for path in PLATFORM.iterdir()
+        if path.is_dir() and path.name != "config" and not path.name.startswith(".")
+    )
+
+
+def makemessages(cwd: Path, ignore: list[str]) -> None:
+    command = [
+        sys.executable,
+        "-m",
+        "django",
+        "makemessages",
+        "--no-obsolete",
+        *(f"--locale={code}" for code in LANGUAGES),
+        *(f"--ignore={pattern}" for pattern in ignore),
+    ]
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
+    subprocess.run(command, cwd=cwd, env=env, check=True)
+
+
+def extract() -> None:
+    (ROOT / "locale").mkdir(exist_ok=True)
+    ignored_apps = [str(path.relative_to(ROOT)) for path in app_dirs()]
+    makemessages(ROOT, [*ignored_apps, *ALWAYS_IGNORED])
+    for app in app_dirs():
+        if (app / "locale").is_dir():
+            makemessages(app, [])
+
+
+def catalogues() -> list[Path]:
+    found = list((ROOT / "locale").glob("*/LC_MESSAGES/django.po"))
+    found += PLATFORM.glob("*/locale/*/LC_MESSAGES/django.po")
+    return sorted(found)
+
+
+def compile_all() -> list[str]:
+    """Compile each .po next to itself; return the French entries left to do."""
+    todo = []
+    for po_path in catalogues():
+        catalogue = polib.pofile(str(po_path))
+        catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
+        if po_path.parts[-3] == "fr":
+            relative = po_path.relative_to(ROOT)
+            todo += [
+                f"{relative}: untranslated {e.msgid!r}"
+                for e in _untranslated(catalogue)
+            ]
+            todo += [
+                f"{relative}: fuzzy {e.msgid!r}" for e in catalogue.fuzzy_entries()
+            ]
+        print(f"compiled {po_path.relative_to(ROOT)}")
+    return todo
+
+
+def _untranslated(catalogue: polib.POFile) -> list[polib.POEntry]:
+    return [e for e in catalogue.untranslated_entries() if "fuzzy" not in e.flags]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--compile-only",
+        action="store_true",
+        help="only compile .po to .mo with polib (no gettext needed)",
+    )
+    args = parser.parse_args()
+    if not args.compile_only:
+        extract()
+    todo = compile_all()
+    for line in todo:
+        print(line, file=sys.stderr)
+    if todo:
+        print(f"{len(todo)} French entries to translate.", file=sys.stderr)
+    return 1 if todo else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
