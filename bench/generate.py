@@ -52,9 +52,9 @@ def generate(size: str) -> None:
     from members.models import Membership, Organisation, User
 
     spec = SIZES[size]
+    call_command("migrate", verbosity=0)
     if User.objects.filter(email=BENCH_USER).exists():
         sys.exit("This database already holds generated data: use a fresh database.")
-    call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
     rng = random.Random(42)
     categories = [choice for choice, _ in Organisation.Category.choices]

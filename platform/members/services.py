@@ -13,14 +13,15 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from notifications.services import email_enqueue, notify
+from notifications.selectors import user_notifications_export
+from notifications.services import email_enqueue, notify, user_notifications_erase
 
 from . import permissions
 from .models import Invitation, JoinRequest, Membership, Organisation, User
@@ -208,9 +209,17 @@ def join_request_create(
         raise ValidationError(
             _("You have already asked to join this structure; a référent will answer.")
         )
-    join_request = JoinRequest.objects.create(
-        user=by, organisation=organisation, message=message.strip()
-    )
+    try:
+        # The savepoint keeps the caller's transaction usable if a concurrent request
+        # for the same structure won the race to the one-pending-request constraint.
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(
+                user=by, organisation=organisation, message=message.strip()
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("You have already asked to join this structure; a référent will answer.")
+        ) from None
     recipients = organisation_referents(organisation) or coordinators()
     notify(
         recipients,
@@ -473,15 +482,18 @@ def _export_invitations_sent(user: User) -> list[dict[str, Any]]:
     return [_export_invitation(i) for i in invitations.select_related("organisation")]
 
 
-def _invitations_received(user: User):
+def _user_addresses(user: User) -> set[str]:
     from allauth.account.models import EmailAddress
 
-    addresses = {user.email.lower()} | {
+    return {user.email.lower()} | {
         e.lower()
         for e in EmailAddress.objects.filter(user=user).values_list("email", flat=True)
     }
+
+
+def _invitations_received(user: User):
     query = Q(accepted_by=user)
-    for address in addresses:
+    for address in _user_addresses(user):
         query |= Q(email__iexact=address)
     return Invitation.objects.filter(query)
 
@@ -498,6 +510,7 @@ for _section, _exporter in (
     ("join_requests", _export_join_requests),
     ("invitations_sent", _export_invitations_sent),
     ("invitations_received", _export_invitations_received),
+    ("notifications", lambda user: user_notifications_export(user=user)),
 ):
     register_data_exporter(_section, _exporter)
 
@@ -524,6 +537,18 @@ def organisations_blocking_erasure(user: User) -> list[Organisation]:
     return blocking
 
 
+def _lock_organisations_of_referent(user: User) -> None:
+    # As _lock_referents does: two référents erasing their accounts (or one erasing
+    # while demoting the other) at once must not leave a structure without any.
+    referent_of = Membership.objects.filter(user=user, role=Membership.Role.REFERENT)
+    list(
+        Organisation.objects.select_for_update()
+        .filter(pk__in=referent_of.values("organisation"))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
 def _delete_sessions(user: User) -> None:
     from django.contrib.sessions.models import Session
 
@@ -540,6 +565,7 @@ def user_erase(*, user: User, by: User) -> User:
 
     if by.pk != user.pk:
         raise PermissionDenied
+    _lock_organisations_of_referent(user)
     blocking = organisations_blocking_erasure(user)
     if blocking:
         raise ValidationError(
@@ -551,6 +577,7 @@ def user_erase(*, user: User, by: User) -> User:
         )
     for eraser in _data_erasers.values():
         eraser(user)
+    user_notifications_erase(user=user, addresses=_user_addresses(user))
     _invitations_received(user).filter(accepted_at__isnull=True).delete()
     _invitations_received(user).update(email="")
     user.memberships.all().delete()

@@ -47,3 +47,23 @@ def email_preferences(*, user: Any) -> dict[str, str]:
 
 
 EMAIL_CHOICES = EmailChoice.choices
+
+
+def user_notifications_export(*, user: Any) -> dict[str, list[dict[str, Any]]]:
+    """What this app holds about a person, for their RGPD data export."""
+    return {
+        "notifications": [
+            {
+                "kind": n.kind,
+                "text": n.text,
+                "link": n.url,
+                "created_at": n.created_at.isoformat(),
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+            }
+            for n in notifications_for(user=user)
+        ],
+        "email_preferences": [
+            {"kind": p.kind, "email": p.email}
+            for p in Preference.objects.filter(user=user).order_by("kind")
+        ],
+    }

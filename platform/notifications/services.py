@@ -338,9 +338,17 @@ def _delivery_record_failure(delivery: EmailDelivery, exc: Exception) -> SendOut
 def outbox_sweep(*, stale_after: timedelta = SWEEP_STALE_AFTER) -> int:
     """Re-enqueue pending deliveries the broker never got; free dead workers' claims."""
     now = timezone.now()
-    EmailDelivery.objects.filter(
+    expired = EmailDelivery.objects.filter(
         status=EmailDelivery.Status.SENDING, claimed_at__lt=now - CLAIM_LEASE
-    ).update(status=EmailDelivery.Status.PENDING, last_error="Claim lease expired")
+    )
+    # A delivery that kills or times out its worker at every attempt never reaches
+    # _delivery_record_failure: give up on it here, or it is revived forever.
+    expired.filter(attempts__gte=MAX_ATTEMPTS).update(
+        status=EmailDelivery.Status.FAILED, last_error="Claim lease expired"
+    )
+    expired.update(
+        status=EmailDelivery.Status.PENDING, last_error="Claim lease expired"
+    )
     due = (
         EmailDelivery.objects.filter(
             status=EmailDelivery.Status.PENDING, created_at__lte=now - stale_after
@@ -469,6 +477,24 @@ def notifications_mark_all_read(*, user: Any) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+# --- RGPD ---------------------------------------------------------------------------
+@transaction.atomic
+def user_notifications_erase(*, user: Any, addresses: Iterable[str] = ()) -> None:
+    """Delete what this app holds about a person erasing their account.
+
+    Every e-mail to them goes, sent or not: the bodies carry their name, and a pending
+    one must not reach an erased person. Call before their address is anonymised.
+    """
+    to_them = Q(recipient=user)
+    for address in {user.email, *addresses}:
+        if address:
+            to_them |= Q(to_address__iexact=address)
+    EmailDelivery.objects.filter(to_them).delete()
+    DigestItem.objects.filter(recipient=user).delete()
+    Notification.objects.filter(recipient=user).delete()
+    Preference.objects.filter(user=user).delete()
 
 
 # --- announcements -----------------------------------------------------------------

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from http import HTTPStatus
+from unittest import mock
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
+from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
 
 from members import services
-from members.models import Invitation, JoinRequest, Membership, User
+from members.models import Invitation, JoinRequest, Membership, Organisation, User
+from notifications.models import EmailDelivery, Notification, Preference
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +51,10 @@ def test_data_export(client, organisation):
         organisation=organisation, email="ami@exemple.fr", invited_by=user
     )
     Invitation.objects.create(organisation=organisation, email=user.email.upper())
+    Preference.objects.create(
+        user=user, kind="notifications.announcement", email="never"
+    )
+    Notification.objects.create(recipient=user, kind="members.join_request", text="Hé")
     client.force_login(user)
     response = client.get(reverse("members:data_export"))
     assert response.status_code == HTTPStatus.OK
@@ -59,6 +66,10 @@ def test_data_export(client, organisation):
     assert data["join_requests"][0]["message"] == "Bonjour"
     assert data["invitations_sent"][0]["email"] == "ami@exemple.fr"
     assert len(data["invitations_received"]) == 1
+    assert data["notifications"]["notifications"][0]["text"] == "Hé"
+    assert data["notifications"]["email_preferences"] == [
+        {"kind": "notifications.announcement", "email": "never"}
+    ]
     assert Client().get(reverse("members:data_export")).status_code == HTTPStatus.FOUND
 
 
@@ -131,3 +142,55 @@ def test_erasure_requires_csrf():
     assert response.status_code == HTTPStatus.FORBIDDEN
     user.refresh_from_db()
     assert user.erased_at is None
+
+
+def test_erasure_removes_notifications_and_emails_to_the_person(
+    client, organisation, referent, django_capture_on_commit_callbacks
+):
+    user = UserFactory(first_name="Zoé")
+    email = user.email
+    with django_capture_on_commit_callbacks(execute=False):
+        join_request = services.join_request_create(organisation=organisation, by=user)
+        services.join_request_decide(
+            join_request=join_request, by=referent, accept=False
+        )
+    Preference.objects.create(user=user, kind="members.join_request", email="never")
+    assert EmailDelivery.objects.filter(to_address=email).exists()
+    client.force_login(user)
+    client.post(reverse("members:account_delete"), {"confirmation": "SUPPRIMER"})
+    user.refresh_from_db()
+    assert user.erased_at
+    # A pending e-mail would otherwise still reach the erased person, with their name.
+    assert not EmailDelivery.objects.filter(to_address__iexact=email).exists()
+    assert not EmailDelivery.objects.filter(recipient=user).exists()
+    assert not Notification.objects.filter(recipient=user).exists()
+    assert not Preference.objects.filter(user=user).exists()
+    assert Notification.objects.filter(recipient=referent).exists()
+
+
+def test_erasure_locks_the_structures_it_checks_for_another_referent(organisation):
+    referents = [
+        MembershipFactory(organisation=organisation, role=Membership.Role.REFERENT).user
+        for _ in range(2)
+    ]
+    locked = []
+    select_for_update = QuerySet.select_for_update
+
+    def spy(queryset, *args, **kwargs):
+        locked.append(queryset.model)
+        return select_for_update(queryset, *args, **kwargs)
+
+    # Without the lock, both référents erasing at once would each see the other.
+    with mock.patch.object(QuerySet, "select_for_update", spy):
+        services.user_erase(user=referents[0], by=referents[0])
+    assert Organisation in locked
+
+
+def test_a_join_request_racing_another_gets_a_message_not_an_error(organisation):
+    # Both requests passed the "already pending?" check; the constraint decides.
+    user = UserFactory()
+    JoinRequest.objects.create(user=user, organisation=organisation)
+    with mock.patch.object(QuerySet, "exists", return_value=False):
+        with pytest.raises(services.ValidationError):
+            services.join_request_create(organisation=organisation, by=user)
+    assert JoinRequest.objects.filter(user=user).count() == 1

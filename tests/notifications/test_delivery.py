@@ -102,6 +102,20 @@ def test_sweeper_requeues_forgotten_deliveries_and_dead_claims():
     assert len(mail.outbox) == 2
 
 
+def test_a_delivery_whose_worker_dies_at_every_attempt_is_given_up():
+    old = timezone.now() - timedelta(hours=1)
+    doomed = _pending_delivery(
+        created_at=old,
+        status=EmailDelivery.Status.SENDING,
+        claimed_at=old,
+        attempts=services.MAX_ATTEMPTS,
+    )
+    assert sweep_outbox.apply().get() == 0
+    doomed.refresh_from_db()
+    assert doomed.status == EmailDelivery.Status.FAILED
+    assert mail.outbox == []
+
+
 def test_an_unreachable_broker_leaves_deliveries_pending_without_raising(
     django_capture_on_commit_callbacks, caplog
 ):

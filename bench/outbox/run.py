@@ -1,7 +1,7 @@
 """Notification fan-out benchmark: one kind to 5,000 people, outbox write and drain.
 
     DATABASE_URL=postgres://root@127.0.0.1:5432/ptce_bench_notif \
-    REDIS_URL=redis://127.0.0.1:6379/1 .venv/bin/python bench/notifications/run.py
+    REDIS_URL=redis://127.0.0.1:6379/1 .venv/bin/python bench/outbox/run.py
 
 Measures, on PostgreSQL + Redis with one real Celery worker process (solo pool) sending
 to the in-memory e-mail backend:
