@@ -150,8 +150,13 @@ class ApplicationDecisionForm(forms.Form):
 
 
 class AccountDeleteForm(forms.Form):
+    """Erasure cannot be undone: re-authenticate whoever holds the session.
+
+    The word SUPPRIMER is accepted only from accounts that have no password.
+    """
+
     confirmation = forms.CharField(
-        label=_("Your password, or the word SUPPRIMER"),
+        label=_("Your password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("This cannot be undone."),
     )
@@ -159,14 +164,22 @@ class AccountDeleteForm(forms.Form):
     def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        if not user.has_usable_password():
+            field = self.fields["confirmation"]
+            field.label = _("The word SUPPRIMER")
+            field.widget = forms.TextInput(attrs={"autocomplete": "off"})
 
     def clean_confirmation(self) -> str:
         value = self.cleaned_data["confirmation"]
+        if self.user.has_usable_password():
+            if self.user.check_password(value):
+                return value
+            raise ValidationError(
+                _("This password is not right: your account was not deleted.")
+            )
         if value.strip() == ERASE_CONFIRMATION_WORD:
             return value
-        if self.user.has_usable_password() and self.user.check_password(value):
-            return value
-        raise ValidationError(_("Type your password or the word SUPPRIMER to confirm."))
+        raise ValidationError(_("Type the word SUPPRIMER to confirm."))
 
 
 class DirectoryFilterForm(forms.Form):

@@ -110,10 +110,23 @@ def test_account_erasure(client, organisation):
     )
 
 
+def test_the_word_supprimer_does_not_replace_a_password(client):
+    # Whoever holds an unlocked session must not erase an account without its password.
+    user = UserFactory()
+    client.force_login(user)
+    response = client.post(
+        reverse("members:account_delete"), {"confirmation": "SUPPRIMER"}
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "pas le bon" in response.content.decode()
+    user.refresh_from_db()
+    assert user.erased_at is None
+
+
 def test_erasure_with_the_word_supprimer_runs_other_apps_erasers(client, monkeypatch):
     erased = []
     monkeypatch.setattr(services, "_data_erasers", {"test": erased.append})
-    user = UserFactory()
+    user = UserFactory(password=None)  # an account without a password
     client.force_login(user)
     client.post(reverse("members:account_delete"), {"confirmation": "SUPPRIMER"})
     user.refresh_from_db()
@@ -126,7 +139,7 @@ def test_last_referent_cannot_erase_their_account(client, organisation, referent
     url = reverse("members:account_delete")
     content = client.get(url).content.decode()
     assert "seul·e référent" in content or "seul référent" in content
-    response = client.post(url, {"confirmation": "SUPPRIMER"})
+    response = client.post(url, {"confirmation": PASSWORD})
     assert response.status_code == HTTPStatus.BAD_REQUEST
     referent.refresh_from_db()
     assert referent.erased_at is None and referent.is_active
@@ -137,7 +150,7 @@ def test_erasure_requires_csrf():
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
     response = client.post(
-        reverse("members:account_delete"), {"confirmation": "SUPPRIMER"}
+        reverse("members:account_delete"), {"confirmation": PASSWORD}
     )
     assert response.status_code == HTTPStatus.FORBIDDEN
     user.refresh_from_db()
@@ -157,7 +170,7 @@ def test_erasure_removes_notifications_and_emails_to_the_person(
     Preference.objects.create(user=user, kind="members.join_request", email="never")
     assert EmailDelivery.objects.filter(to_address=email).exists()
     client.force_login(user)
-    client.post(reverse("members:account_delete"), {"confirmation": "SUPPRIMER"})
+    client.post(reverse("members:account_delete"), {"confirmation": PASSWORD})
     user.refresh_from_db()
     assert user.erased_at
     # A pending e-mail would otherwise still reach the erased person, with their name.
