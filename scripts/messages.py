@@ -48,10 +48,11 @@ def app_dirs() -> list[Path]:
 
 
 def makemessages(cwd: Path, ignore: list[str]) -> None:
+    # django-admin, not `python -m django`: -m puts the working directory (an app
+    # folder) first on sys.path, where an app's selectors.py shadows the standard
+    # library's selectors module and Python fails before Django starts.
     command = [
-        sys.executable,
-        "-m",
-        "django",
+        str(Path(sys.executable).with_name("django-admin")),
         "makemessages",
         "--no-obsolete",
         *(f"--locale={code}" for code in LANGUAGES),
