@@ -279,6 +279,9 @@ WAGTAILSEARCH_BACKENDS = {
 }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "csv", "txt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+# Nothing is fetched from third parties at run time (and no e-mail hash leaks out):
+# the admin shows initials instead of Gravatar images.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False  # accounts are managed by allauth
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 

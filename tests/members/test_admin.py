@@ -204,3 +204,9 @@ def test_join_requests_are_view_only_so_decisions_go_through_the_services(
     join_request.refresh_from_db()
     assert join_request.message == ""
     assert join_request.status == JoinRequest.Status.PENDING
+
+
+def test_admin_fetches_nothing_from_third_parties(client, coordinator):
+    client.force_login(coordinator)
+    content = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "gravatar" not in content.lower()
