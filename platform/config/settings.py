@@ -32,6 +32,11 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 SITE_ID = 1
 
 INSTALLED_APPS = [
+    # The platform's apps come first: for a msgid that Django, Wagtail or allauth also
+    # translate, the first app's catalogue wins, and our wording must be the one shown.
+    "members",
+    "notifications",
+    "home",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -63,10 +68,6 @@ INSTALLED_APPS = [
     "allauth.account",
     # Tasks
     "django_celery_beat",
-    # Platform
-    "members",
-    "notifications",
-    "home",
 ]
 
 MIDDLEWARE = [

@@ -123,6 +123,9 @@ def join_request_decide(request, pk: int):
     join_request = get_object_or_404(
         JoinRequest.objects.select_related("organisation", "user"), pk=pk
     )
+    # Only the structure's managers may even learn that the request was answered.
+    if not permissions.can_manage_organisation(request.user, join_request.organisation):
+        raise PermissionDenied
     if join_request.status != JoinRequest.Status.PENDING:
         messages.info(request, _("This request has already been answered."))
         return redirect(

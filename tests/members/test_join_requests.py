@@ -119,3 +119,17 @@ def test_other_referents_cannot_decide(client, organisation, referent):
     assert response.status_code == HTTPStatus.FORBIDDEN
     join_request.refresh_from_db()
     assert join_request.status == JoinRequest.Status.PENDING
+
+
+def test_strangers_do_not_learn_that_a_request_was_answered(client, organisation):
+    join_request = JoinRequest.objects.create(
+        user=UserFactory(),
+        organisation=organisation,
+        status=JoinRequest.Status.DECLINED,
+    )
+    client.force_login(MembershipFactory(role=Membership.Role.REFERENT).user)
+    response = client.post(
+        reverse("members:join_request_decide", args=[join_request.pk]),
+        {"decision": "accept"},
+    )
+    assert response.status_code == HTTPStatus.FORBIDDEN

@@ -1,0 +1,34 @@
+"""What French readers see is our catalogues' wording, not a homonym's from Django,
+Wagtail or allauth (the first app in INSTALLED_APPS wins a shared msgid)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polib
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUES = sorted(ROOT.glob("platform/*/locale/fr/LC_MESSAGES/django.po")) + [
+    ROOT / "locale/fr/LC_MESSAGES/django.po"
+]
+
+
+def test_our_french_wording_wins_every_shared_msgid():
+    lost = []
+    with translation.override("fr"):
+        for path in CATALOGUES:
+            for entry in polib.pofile(str(path)):
+                if entry.msgid_plural or not entry.msgstr:
+                    continue
+                shown = (
+                    translation.pgettext(entry.msgctxt, entry.msgid)
+                    if entry.msgctxt
+                    else translation.gettext(entry.msgid)
+                )
+                if shown != entry.msgstr:
+                    lost.append(
+                        f"{path.parent.parent.parent.parent.name}: {entry.msgid!r} "
+                        f"shows {shown!r}, not {entry.msgstr!r}"
+                    )
+    assert not lost, "\n".join(lost)
