@@ -21,9 +21,10 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Sent for this app after every app listed before it has created its
-        # permissions, so the groups can be granted them.
-        post_migrate.connect(_ensure_groups, sender=self, dispatch_uid="home_groups")
+        # Run once, after the last app's post_migrate: by then auth has created every
+        # app's permissions, wherever "home" sits in INSTALLED_APPS.
+        last = [c for c in self.apps.get_app_configs() if c.models_module][-1]
+        post_migrate.connect(_ensure_groups, sender=last, dispatch_uid="home_groups")
         term = self.get_model("GlossaryTerm")
         post_save.connect(_clear_glossary_cache, sender=term, dispatch_uid="home_gl_s")
         post_delete.connect(

@@ -48,14 +48,15 @@ def moderator_permissions() -> list[tuple[str, str]]:
 
 
 def _permissions(codes: list[tuple[str, str]]) -> list[Permission]:
-    found = []
-    for app_label, codename in codes:
-        permission = Permission.objects.filter(
-            content_type__app_label=app_label, codename=codename
-        ).first()
-        if permission is not None:  # a model added later gets its rights next migrate
-            found.append(permission)
-    return found
+    """The permissions that exist among `codes`, in one query.
+
+    A model added later gets its rights at the next migrate.
+    """
+    wanted = set(codes)
+    candidates = Permission.objects.filter(
+        codename__in={codename for _app, codename in wanted}
+    ).select_related("content_type")
+    return [p for p in candidates if (p.content_type.app_label, p.codename) in wanted]
 
 
 def _grant_pages(group: Group) -> None:

@@ -75,8 +75,13 @@ class SiteIdentity(BaseGenericSetting):
         related_name="+",
     )
 
-    # The footer reads the three pages on every request: fetch them with the setting.
-    select_related = ["legal_notice_page", "accessibility_page", "privacy_page"]
+    # The footer reads these on every request: fetch them with the setting.
+    select_related = [
+        "legal_notice_page",
+        "accessibility_page",
+        "privacy_page",
+        "charter",
+    ]
 
     panels = [
         MultiFieldPanel(

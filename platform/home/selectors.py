@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 
 from django.core.cache import cache
 from django.db.models import Count, F, QuerySet
-from django.urls import reverse
 from django.utils.text import Truncator
 from wagtail.models import Page
 
@@ -66,14 +65,13 @@ def glossary_entries() -> list[Entry]:
     """Every term with its forms, cached until a term is saved or deleted."""
     entries = cache.get(GLOSSARY_CACHE_KEY)
     if entries is None:
-        base_url = reverse("home:glossary")
         entries = [
             Entry(
                 term=term.term,
                 slug=term.slug,
                 definition=term.definition,
                 variants=tuple(term.variants),
-                url=f"{base_url}#{term.slug}",
+                url=term.get_absolute_url(),
             )
             for term in glossary_terms()
         ]

@@ -50,16 +50,14 @@ class KindTemplates:
         self.html = _optional(f"{prefix}_message.html") or engine.get_template(
             FALLBACK_HTML
         )
-        self.has_own_html = self.html.origin.template_name != FALLBACK_HTML
         self.inapp = engine.get_template(f"{prefix}_inapp.txt") if inapp else None
 
     def render_subject(self, context: dict) -> str:
-        # One line whatever the template's whitespace.
-        return " ".join(self.subject.render(Context(context, autoescape=False)).split())
+        return _one_line(self.subject, context)
 
     def render_inapp(self, context: dict) -> str:
         assert self.inapp is not None
-        return " ".join(self.inapp.render(Context(context, autoescape=False)).split())
+        return _one_line(self.inapp, context)
 
     def render_email(self, context: dict) -> EmailParts:
         subject = self.render_subject(context)
@@ -67,6 +65,11 @@ class KindTemplates:
         html_context = {**context, "subject": subject, "body_text": text}
         html = self.html.render(Context(html_context, autoescape=True))
         return EmailParts(subject=subject, text=text, html=html)
+
+
+def _one_line(template: Template, context: dict) -> str:
+    # One line whatever the template's whitespace.
+    return " ".join(template.render(Context(context, autoescape=False)).split())
 
 
 def preferences_url() -> str:

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .kinds import EmailChoice, Kind, all_kinds
+from .kinds import Kind, all_kinds
 from .models import Notification, Preference
 
 
@@ -44,9 +44,6 @@ def email_preferences(*, user: Any) -> dict[str, str]:
         kind.key: chosen.get(kind.key, kind.default_email)
         for kind in configurable_kinds()
     }
-
-
-EMAIL_CHOICES = EmailChoice.choices
 
 
 def user_notifications_export(*, user: Any) -> dict[str, list[dict[str, Any]]]:

@@ -69,9 +69,7 @@ def notify(
         **(context or {}),
         "target": target,
         "target_url": absolute_url(path),
-        "site": _site_identity(),
-        "kind": kind_obj,
-        "preferences_url": preferences_url(),
+        **_email_context(kind_obj),
     }
     now = timezone.now()
     notifications: list[Notification] = []
@@ -159,6 +157,15 @@ def _site_identity():
     return SiteIdentity.load()
 
 
+def _email_context(kind: Kind) -> dict[str, Any]:
+    """What every e-mail's layout and footer read, whichever path queued it."""
+    return {
+        "site": _site_identity(),
+        "kind": kind,
+        "preferences_url": preferences_url(),
+    }
+
+
 def _recipient_context(base: dict, kind: Kind, user: Any) -> dict[str, Any]:
     context = {**base, "recipient": user}
     if kind.user_configurable:
@@ -197,14 +204,7 @@ def email_enqueue(
     user = context.get("user")
     with translation.override(settings.LANGUAGE_CODE):
         templates = KindTemplates(template_prefix)
-        parts = templates.render_email(
-            {
-                **context,
-                "site": _site_identity(),
-                "kind": kind_obj,
-                "preferences_url": preferences_url(),
-            }
-        )
+        parts = templates.render_email({**context, **_email_context(kind_obj)})
     delivery = EmailDelivery.objects.create(
         recipient=user if getattr(user, "pk", None) else None,
         to_address=to,
@@ -401,9 +401,7 @@ def digest_send(*, user_id: int) -> EmailDelivery | None:
             {
                 "recipient": user,
                 "items": [_digest_line(item) for item in items],
-                "site": _site_identity(),
-                "kind": kind,
-                "preferences_url": preferences_url(),
+                **_email_context(kind),
             }
         )
     delivery = EmailDelivery.objects.create(
