@@ -175,6 +175,19 @@ def _recipient_context(base: dict, kind: Kind, user: Any) -> dict[str, Any]:
     return context
 
 
+def _outbox_row(*, user, to: str, kind: str, parts, **fields) -> EmailDelivery:
+    """An unsaved outbox row holding an e-mail already rendered into `parts`."""
+    return EmailDelivery(
+        recipient=user,
+        to_address=to,
+        kind=kind,
+        subject=parts.subject[:255],  # the column's length; subjects are one line
+        body_text=parts.text,
+        body_html=parts.html,
+        **fields,
+    )
+
+
 def _delivery(user, kind: Kind, templates: KindTemplates, context, now):
     parts = templates.render_email(context)
     headers = {}
@@ -182,13 +195,11 @@ def _delivery(user, kind: Kind, templates: KindTemplates, context, now):
         # RFC 8058 one-click unsubscribe, honoured by the major mail providers.
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    return EmailDelivery(
-        recipient=user,
-        to_address=user.email,
+    return _outbox_row(
+        user=user,
+        to=user.email,
         kind=kind.key,
-        subject=parts.subject[:255],
-        body_text=parts.text,
-        body_html=parts.html,
+        parts=parts,
         headers=headers,
         created_at=now,
     )
@@ -205,14 +216,13 @@ def email_enqueue(
     with translation.override(settings.LANGUAGE_CODE):
         templates = KindTemplates(template_prefix)
         parts = templates.render_email({**context, **_email_context(kind_obj)})
-    delivery = EmailDelivery.objects.create(
-        recipient=user if getattr(user, "pk", None) else None,
-        to_address=to,
+    delivery = _outbox_row(
+        user=user if getattr(user, "pk", None) else None,
+        to=to,
         kind=kind_obj.key,
-        subject=parts.subject[:255],
-        body_text=parts.text,
-        body_html=parts.html,
+        parts=parts,
     )
+    delivery.save()
     enqueue_on_commit([delivery.pk])
     return delivery
 
@@ -404,14 +414,8 @@ def digest_send(*, user_id: int) -> EmailDelivery | None:
                 **_email_context(kind),
             }
         )
-    delivery = EmailDelivery.objects.create(
-        recipient=user,
-        to_address=user.email,
-        kind=DIGEST,
-        subject=parts.subject[:255],
-        body_text=parts.text,
-        body_html=parts.html,
-    )
+    delivery = _outbox_row(user=user, to=user.email, kind=DIGEST, parts=parts)
+    delivery.save()
     DigestItem.objects.filter(pk__in=[item.pk for item in items]).update(
         delivery=delivery
     )

@@ -71,7 +71,7 @@ def test_a_tampered_link_is_rejected_with_a_french_message(tamper):
     url = reverse("notifications:unsubscribe", args=[token])
     response = Client().post(url)
     assert response.status_code == HTTPStatus.BAD_REQUEST
-    assert "lien de désabonnement n'est pas valide" in response.content.decode()
+    assert "lien de désabonnement n’est pas valide" in response.content.decode()
     assert not Preference.objects.exists()
 
 
