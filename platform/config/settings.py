@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "members",
     "notifications",
     "home",
+    "ptce",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -1,0 +1,71 @@
+"""Personal data: what each app holds about a person, exported and erased on request.
+
+Contract — an app declares, in its own `personal_data.py`, one entry per concern:
+
+    from ptce.personal_data import register
+    register(
+        key="bookings",               # the section's name in the JSON export
+        models=("pooling.Booking",),  # every model with a foreign key to the user
+        export=export_bookings,       # JSON-serialisable, the person's own data only
+        erase=erase_bookings,         # called inside the erasure's transaction
+        order=50,                     # erasers run from high to low order
+    )
+
+`export` returns only what is the person's own (nothing matched through an address they
+have not verified). `erase` removes or anonymises the person's data and must leave other
+people's records alone; shared records (a booking of a structure) are kept with the
+person shown as « Ancien membre ». A test fails when a model with a foreign key to the
+user is listed by no registration.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    key: str
+    models: tuple[str, ...]
+    export: Callable[[Any], Any]
+    erase: Callable[[Any], None]
+    order: int = 100
+
+
+_registry: dict[str, PersonalData] = {}
+
+
+def register(
+    *,
+    key: str,
+    models: tuple[str, ...],
+    export: Callable[[Any], Any],
+    erase: Callable[[Any], None],
+    order: int = 100,
+) -> PersonalData:
+    entry = PersonalData(key, tuple(models), export, erase, order)
+    existing = _registry.get(key)
+    if existing is not None and existing != entry:
+        raise ValueError(f"Personal data {key!r} is registered twice.")
+    _registry[key] = entry
+    return entry
+
+
+def entries() -> list[PersonalData]:
+    return sorted(_registry.values(), key=lambda entry: (entry.order, entry.key))
+
+
+def covered_models() -> set[str]:
+    return {label.lower() for entry in _registry.values() for label in entry.models}
+
+
+def export_all(user) -> dict[str, Any]:
+    return {entry.key: entry.export(user) for entry in entries()}
+
+
+def erase_all(user) -> None:
+    """Run every eraser, highest order first; call inside one transaction."""
+    for entry in reversed(entries()):
+        entry.erase(user)
