@@ -27,7 +27,10 @@ SECRET_KEY = (
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails. In development it follows the address `make run` serves on
+# (`make run PORT=8101` sets HOST and PORT); production sets SITE_URL explicitly.
+DEV_ADDRESS = f"{env.str('HOST', default='127.0.0.1')}:{env.int('PORT', default=8000)}"
+SITE_URL = env.str("SITE_URL", default=f"http://{DEV_ADDRESS}").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 SITE_ID = 1
 

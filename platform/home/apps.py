@@ -30,3 +30,8 @@ class HomeConfig(AppConfig):
         post_delete.connect(
             _clear_glossary_cache, sender=term, dispatch_uid="home_gl_d"
         )
+        # Names and addresses the glossary leaves alone change with these.
+        for label in ("home.SiteIdentity", "members.Organisation"):
+            post_save.connect(
+                _clear_glossary_cache, sender=label, dispatch_uid=f"home_gl_{label}"
+            )

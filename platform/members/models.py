@@ -7,7 +7,12 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ptce.search_providers import fold, fold_words
+
 from .validators import normalize_siret, validate_rna, validate_siret
+
+# What the directory search reads, folded into Organisation.search_text on save.
+SEARCHED_FIELDS = ("name", "summary", "description", "city")
 
 
 class EmailUserManager(UserManager):
@@ -149,15 +154,36 @@ class Organisation(models.Model):
         blank=True,
         help_text=_("Given to the applicant when an application is declined."),
     )
+    # Derived on every save (see save()): the name and the searched text without
+    # accents or case, so that SQLite and PostgreSQL sort in French order ("Épicerie"
+    # before "Test") and match "velo" to "Vélo" alike, with plain indexable columns.
+    name_sort = models.CharField(max_length=200, editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("member structure")
         verbose_name_plural = _("member structures")
-        ordering = ["name"]
-        indexes = [models.Index(fields=["status", "category"])]
+        ordering = ["name_sort", "name"]
+        indexes = [
+            models.Index(fields=["status", "category"]),
+            models.Index(fields=["name_sort"], name="members_org_name_sort_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        # Every door (services, admin, demo loader, factories) goes through save(), so
+        # the folded copies cannot drift from what they fold; QuerySet.update() on
+        # these fields is therefore never used on organisations.
+        self.name_sort = fold(self.name)[:200]
+        self.search_text = fold_words(
+            " ".join(str(getattr(self, name) or "") for name in SEARCHED_FIELDS)
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "name_sort", "search_text"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("members:organisation_detail", kwargs={"slug": self.slug})

@@ -7,6 +7,8 @@ back to the e-mail layout wrapping the text when a kind has no HTML template.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.template import Context, TemplateDoesNotExist, engines
@@ -78,3 +80,21 @@ def preferences_url() -> str:
 
 def unsubscribe_url(token: str) -> str:
     return absolute_url(reverse("notifications:unsubscribe", args=[token]))
+
+
+@dataclass(frozen=True)
+class EmailSite:
+    """What allauth's e-mail templates read as `current_site`."""
+
+    name: str
+    domain: str
+
+
+def email_site(identity) -> EmailSite:
+    return EmailSite(name=identity.name, domain=urlsplit(settings.SITE_URL).netloc)
+
+
+def sender_address(identity) -> str:
+    """DEFAULT_FROM_EMAIL's address under the PTCE's name."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((identity.name, address or settings.DEFAULT_FROM_EMAIL))

@@ -85,3 +85,38 @@ def test_profile_of_non_member_structure_is_not_found(client):
     assert (
         client.get(organisation.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
     )
+
+
+def test_directory_searches_word_by_word_without_accents_or_case(client):
+    OrganisationFactory(name="Atelier vélo", city="Lyon")
+    OrganisationFactory(name="Agence de développement")
+    OrganisationFactory(name="Canal emploi", description="Chantier d’insertion")
+    url = reverse("members:organisation_list")
+
+    def names(q):
+        return [o.name for o in client.get(url, {"q": q}).context["organisations"]]
+
+    assert names("velo") == ["Atelier vélo"]
+    assert names("VÉLO") == ["Atelier vélo"]
+    assert names("canal insertion") == ["Canal emploi"]
+    assert names('"canal') == ["Canal emploi"]
+
+
+def test_directory_sorts_in_french_order(client):
+    for name in ("Test", "Épicerie solidaire", "atelier", "Zèbre", "Eau vive"):
+        OrganisationFactory(name=name)
+    names = [
+        o.name
+        for o in client.get(reverse("members:organisation_list")).context[
+            "organisations"
+        ]
+    ]
+    assert names == ["atelier", "Eau vive", "Épicerie solidaire", "Test", "Zèbre"]
+
+
+def test_renaming_keeps_the_folded_columns_in_step(organisation):
+    organisation.name = "Épicerie"
+    organisation.save(update_fields=["name"])
+    organisation.refresh_from_db()
+    assert organisation.name_sort == "epicerie"
+    assert " epicerie" in organisation.search_text
