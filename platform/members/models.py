@@ -347,3 +347,8 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.organisation}"
+
+    def get_absolute_url(self) -> str:
+        """Where référents answer it: their structure's management page."""
+        manage = reverse("members:organisation_manage", args=[self.organisation.slug])
+        return f"{manage}#demandes"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from ptce.search_providers import fold, parse_terms
 
 from .models import Invitation, JoinRequest, Membership, Organisation, User
+from .permissions import COORDINATORS_GROUP
 
 
 def member_organisations() -> QuerySet[Organisation]:
@@ -146,4 +147,23 @@ def pending_applications() -> QuerySet[Organisation]:
         Organisation.objects.filter(status=Organisation.Status.APPLIED)
         .select_related("applied_by")
         .order_by("created_at")
+    )
+
+
+def coordinators() -> list[User]:
+    """Who the coordination is: active superusers and the Coordinateurs group."""
+    return list(
+        User.objects.filter(is_active=True, erased_at__isnull=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=COORDINATORS_GROUP))
+        .distinct()
+    )
+
+
+def organisation_referents(organisation: Organisation) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__role=Membership.Role.REFERENT,
+        )
     )

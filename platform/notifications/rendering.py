@@ -15,6 +15,8 @@ from django.template import Context, TemplateDoesNotExist, engines
 from django.template.base import Template
 from django.urls import reverse
 
+from ptce.identity import absolute_url
+
 FALLBACK_HTML = "email/notification.html"
 
 
@@ -27,12 +29,6 @@ def _optional(name: str) -> Template | None:
         return _engine().get_template(name)
     except TemplateDoesNotExist:
         return None
-
-
-def absolute_url(path: str) -> str:
-    if not path or path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.SITE_URL}{path}"
 
 
 @dataclass

@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from ptce.identity import absolute_url
 from ptce.services import audit_record
 
 from .kinds import ACCOUNT, ANNOUNCEMENT, DIGEST, EmailChoice, Kind, get_kind
@@ -32,7 +33,6 @@ from .models import Announcement, DigestItem, EmailDelivery, Notification, Prefe
 from .permissions import can_resend_delivery, can_send_announcement
 from .rendering import (
     KindTemplates,
-    absolute_url,
     email_site,
     preferences_url,
     sender_address,
