@@ -108,6 +108,13 @@ def _compile(variants: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
 
 
+def _inside(found: tuple[int, int], fence: tuple[int, int]) -> bool:
+    """The term overlaps a longer protected phrase (a name that is the term alone,
+    like a PTCE called "PTCE", protects nothing)."""
+    (start, end), (a, b) = found, fence
+    return a < end and start < b and (b - a) > (end - start)
+
+
 class _Annotator(HTMLParser):
     def __init__(
         self, entries: list[Entry], suffix: str, protected: tuple[str, ...] = ()
@@ -187,7 +194,7 @@ class _Annotator(HTMLParser):
             entry = self.by_form[match.group(0)]
             if entry.slug in self.done:
                 continue
-            if any(a < match.end() and match.start() < b for a, b in fenced):
+            if any(_inside(match.span(), span) for span in fenced):
                 continue
             self.done.add(entry.slug)
             start = origin[match.start()]

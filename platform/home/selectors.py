@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, QuerySet
 from django.urls import reverse
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from wagtail.models import Page, Site
 from wagtail.search.query import PlainText
 
@@ -196,11 +197,39 @@ class Link:
     url: str
 
 
-def main_menu() -> list[Link]:
-    """The directory, then the home page's children marked "show in menus": 2 queries.
+NAVIGATION_CACHE_KEY = "home:navigation:v1:{part}:{language}"
 
-    Takes no request: the current page is marked by the template (`nav_links`).
+
+def _cached(part: str, build):
+    """`build()`'s links, cached per language until pages or the identity change."""
+    key = NAVIGATION_CACHE_KEY.format(part=part, language=get_language())
+    links = cache.get(key)
+    if links is None:
+        links = build()
+        cache.set(key, links, timeout=None)
+    return links
+
+
+def navigation_cache_clear() -> None:
+    cache.delete_many(
+        [
+            NAVIGATION_CACHE_KEY.format(part=part, language=code)
+            for part in ("menu", "footer")
+            for code, _name in settings.LANGUAGES
+        ]
+    )
+
+
+def main_menu() -> list[Link]:
+    """The directory, then the home page's children marked "show in menus".
+
+    The same for every visitor (cached; 3 queries when cold): the current page is
+    marked by the template (`home_tags.main_menu`).
     """
+    return _cached("menu", _main_menu)
+
+
+def _main_menu() -> list[Link]:
     site = Site.objects.select_related("root_page").filter(is_default_site=True).first()
     links = [Link(gettext("Member structures"), reverse("members:organisation_list"))]
     if site is not None:
@@ -210,10 +239,14 @@ def main_menu() -> list[Link]:
 
 
 def footer_links() -> list[Link]:
-    """Legal pages, accessibility statement, contact, glossary, charter: 1-2 queries.
+    """Legal pages, accessibility statement, contact, glossary, charter.
 
-    Only pages set and published (never a dead link).
+    Only pages set and published (never a dead link). Cached like the menu.
     """
+    return _cached("footer", _footer_links)
+
+
+def _footer_links() -> list[Link]:
     identity = SiteIdentity.load()
     pages = [
         (identity.legal_notice_page, gettext("Legal notice")),

@@ -102,7 +102,7 @@ def test_footer_links_legal_pages_only_when_set_and_live(client, home):
     a11y.save_revision().publish()
     html = client.get("/").content.decode()
     assert 'href="/accessibilite/"' in html
-    assert "Accessibilité : partiellement conforme" in html
+    assert "Accessibilité\u00a0: partiellement conforme" in html
 
 
 def test_standard_page_renders_with_one_h1(client, home):

@@ -61,7 +61,7 @@ def test_footer_links_legal_pages_accessibility_and_contact(client, home):
     html = client.get("/").content.decode()
     footer = html[html.index("<footer") :]
     assert f'href="{legal.url}">Mentions légales</a>' in footer
-    assert f'href="{accessibility.url}">Accessibilité : non conforme</a>' in footer
+    assert f'href="{accessibility.url}">Accessibilité\u00a0: non conforme</a>' in footer
     assert f'href="{contact.url}">Contact</a>' in footer
     assert "<address>12 rue de la Coopération, Villeurbanne</address>" in footer
 
