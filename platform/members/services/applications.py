@@ -12,6 +12,7 @@ from django.utils.text import slugify
 
 from notifications.services import notify
 from ptce.identity import absolute_url
+from ptce.services import audit_record
 
 from .. import permissions
 from ..models import Membership, Organisation, User
@@ -36,6 +37,13 @@ def organisation_apply(*, by: User, data: dict[str, Any]) -> Organisation:
     organisation.applied_by = by
     organisation.full_clean()
     organisation.save()
+    audit_record(
+        actor=by,
+        action="members.application.submit",
+        target=organisation,
+        scope=organisation,
+        after=organisation.status,
+    )
     notify(
         coordinators(),
         "members.organisation_application",
@@ -55,6 +63,7 @@ def organisation_application_decide(
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if not permissions.can_decide_application(by, organisation):
         raise PermissionDenied
+    before = organisation.status
     if accept:
         organisation.status = Organisation.Status.MEMBER
         organisation.joined_at = timezone.now()
@@ -62,6 +71,17 @@ def organisation_application_decide(
         organisation.status = Organisation.Status.DECLINED
     organisation.decision_note = reason
     organisation.save(update_fields=["status", "joined_at", "decision_note"])
+    audit_record(
+        actor=by,
+        action="members.application.accept"
+        if accept
+        else "members.application.decline",
+        target=organisation,
+        scope=organisation,
+        before=before,
+        after=organisation.status,
+        reason=reason,
+    )
     applicant = organisation.applied_by
     if accept and applicant and applicant.is_active:
         Membership.objects.update_or_create(
