@@ -117,9 +117,9 @@ def test_xlsx_has_real_dates_and_numbers_and_no_formula():
     assert row["nom"].value.startswith("'=HYPERLINK")
     assert all(cell.data_type != "f" for cell in first + second)
     assert row["ok"].value == "Oui"
-    assert row["when"].value == datetime(2026, 11, 30, 14, 5)
+    assert row["when"].value.timetuple()[:5] == (2026, 11, 30, 14, 5)
     assert row["when"].number_format == "dd/mm/yyyy hh:mm"
-    assert row["day"].value == datetime(2026, 7, 14)
+    assert row["day"].value.date() == date(2026, 7, 14)
     assert row["day"].number_format == "dd/mm/yyyy"
     assert row["amount"].value == pytest.approx(1234.5)
     assert row["count"].value == -3
