@@ -25,6 +25,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from ptce.identity import absolute_url
+
 from .kinds import (
     ACCOUNT,
     ANNOUNCEMENT,
@@ -36,12 +38,7 @@ from .kinds import (
 )
 from .models import DigestItem, EmailDelivery, Notification, Preference
 from .permissions import can_resend_delivery, can_send_announcement
-from .rendering import (
-    KindTemplates,
-    absolute_url,
-    preferences_url,
-    unsubscribe_url,
-)
+from .rendering import KindTemplates, preferences_url, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
