@@ -19,6 +19,7 @@ from notifications import services
 from notifications.kinds import ACCOUNT, secret_kinds
 from notifications.models import EmailDelivery
 from notifications.permissions import can_resend_delivery
+from ptce.roles import ensure_groups
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,11 +94,8 @@ def test_the_sweeper_forgets_failed_secret_bodies_after_the_retention():
 
 def _coordinator():
     user = UserFactory()
-    group = Group.objects.get_or_create(name=COORDINATORS_GROUP)[0]
-    from home.groups import ensure_groups
-
-    ensure_groups()
-    user.groups.add(group)
+    ensure_groups()  # the group with its real permissions, as after migrate
+    user.groups.add(Group.objects.get(name=COORDINATORS_GROUP))
     return user
 
 
