@@ -81,9 +81,7 @@ def test_public_pages_have_a_strict_content_security_policy(client):
     ):
         response = client.get(url)
         policy = response["Content-Security-Policy"]
-        directives = dict(
-            (part.split()[0], part.split()[1:]) for part in policy.split("; ")
-        )
+        directives = {part.split()[0]: part.split()[1:] for part in policy.split("; ")}
         assert directives["default-src"] == ["'self'"], url
         assert directives["script-src"] == ["'self'"], url
         assert directives["style-src"] == ["'self'"], url
