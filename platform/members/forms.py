@@ -134,6 +134,12 @@ class JoinRequestForm(forms.Form):
     )
 
 
+class JoinRequestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))]
+    )
+
+
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
     show_in_directory = forms.BooleanField(

@@ -21,6 +21,7 @@ from .forms import (
     ApplicationDecisionForm,
     DirectoryFilterForm,
     InvitationForm,
+    JoinRequestDecisionForm,
     JoinRequestForm,
     MembershipForm,
     OrganisationApplicationForm,
@@ -131,7 +132,16 @@ def join_request_decide(request, pk: int):
         return redirect(
             "members:organisation_manage", slug=join_request.organisation.slug
         )
-    accept = request.POST.get("decision") == "accept"
+    form = JoinRequestDecisionForm(request.POST)
+    if not form.is_valid():
+        # Only the two buttons' values decide: anything else changes nothing.
+        return render(
+            request,
+            "400.html",
+            {"message": _("Unknown decision: choose to accept or to decline.")},
+            status=400,
+        )
+    accept = form.cleaned_data["decision"] == "accept"
     services.join_request_decide(
         join_request=join_request, by=request.user, accept=accept
     )
