@@ -61,6 +61,11 @@ class OrganisationApplicationForm(forms.ModelForm):
             "description": DESCRIPTION_HELP,
         }
 
+    def _get_validation_exclusions(self):
+        # Organisation.clean() names the structure holding a SIRET and lets the
+        # applicant resubmit their own application; the bare constraint would not.
+        return {*super()._get_validation_exclusions(), "siret"}
+
     def clean_siret(self) -> str:
         value = self.cleaned_data["siret"]
         siret = normalize_siret(value)
