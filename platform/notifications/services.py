@@ -25,7 +25,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from ptce.identity import absolute_url
+from ptce.identity import absolute_url, get_identity
 
 from .kinds import (
     ACCOUNT,
@@ -159,16 +159,10 @@ def _target_key(target: Any) -> tuple[ContentType | None, str]:
     return ContentType.objects.get_for_model(target), str(target.pk)
 
 
-def _site_identity():
-    from home.models import SiteIdentity  # home's models import Wagtail: load late
-
-    return SiteIdentity.load()
-
-
 def _email_context(kind: Kind) -> dict[str, Any]:
     """What every e-mail's layout and footer read, whichever path queued it."""
     return {
-        "site": _site_identity(),
+        "site": get_identity(),
         "kind": kind,
         "preferences_url": preferences_url(),
     }
