@@ -24,18 +24,23 @@ from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone, translation
 
-from .kinds import ACCOUNT, ANNOUNCEMENT, DIGEST, EmailChoice, Kind, get_kind
+from ptce.identity import absolute_url, get_identity
+
+from .kinds import (
+    ACCOUNT,
+    ANNOUNCEMENT,
+    DIGEST,
+    EmailChoice,
+    Kind,
+    get_kind,
+    secret_kinds,
+)
 from .models import DigestItem, EmailDelivery, Notification, Preference
 from .permissions import can_resend_delivery, can_send_announcement
-from .rendering import (
-    KindTemplates,
-    absolute_url,
-    preferences_url,
-    unsubscribe_url,
-)
+from .rendering import KindTemplates, preferences_url, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +57,9 @@ CLAIM_LEASE = timedelta(minutes=10)
 # Younger pending rows are probably still in the broker's queue.
 SWEEP_STALE_AFTER = timedelta(minutes=5)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# A failed or cancelled e-mail that carries a key keeps its body this long, for the
+# admin's "resend"; by then its key has expired (invitations: 14 days).
+SECRET_BODY_RETENTION = timedelta(days=14)
 
 
 # --- notify ------------------------------------------------------------------------
@@ -159,16 +167,10 @@ def _target_key(target: Any) -> tuple[ContentType | None, str]:
     return ContentType.objects.get_for_model(target), str(target.pk)
 
 
-def _site_identity():
-    from home.models import SiteIdentity  # home's models import Wagtail: load late
-
-    return SiteIdentity.load()
-
-
 def _email_context(kind: Kind) -> dict[str, Any]:
     """What every e-mail's layout and footer read, whichever path queued it."""
     return {
-        "site": _site_identity(),
+        "site": get_identity(),
         "kind": kind,
         "preferences_url": preferences_url(),
     }
@@ -309,7 +311,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendOutcome]:
     if not claimed:
         return outcomes
     deadline = time.monotonic() + BATCH_SEND_SECONDS
-    sent: list[int] = []
+    sent: list[EmailDelivery] = []
     failed: list[tuple[EmailDelivery, OSError]] = []
     untried = list(claimed)
     try:
@@ -322,7 +324,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendOutcome]:
                 failed.append((delivery, exc))
                 _reconnect(connection)
             else:
-                sent.append(delivery.pk)
+                sent.append(delivery)
             if time.monotonic() > deadline:  # checked after a send: always progress
                 break
         _close(connection)
@@ -330,12 +332,12 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendOutcome]:
         # An unexpected error (a time limit, a bug): what went out is recorded and the
         # untried rows wait for the sweeper; the row in flight keeps its claim until
         # the lease ends (the sweeper gives up on it after MAX_ATTEMPTS).
-        deliveries_mark_sent(delivery_ids=sent)
+        deliveries_mark_sent(deliveries=sent)
         _deliveries_release(untried, enqueue=False)
         raise
-    deliveries_mark_sent(delivery_ids=sent)
+    deliveries_mark_sent(deliveries=sent)
     _deliveries_release(untried, enqueue=True)  # out of time: another task goes on
-    outcomes.update(dict.fromkeys(sent, SENT))
+    outcomes.update(dict.fromkeys((d.pk for d in sent), SENT))
     for delivery, exc in failed:
         outcomes[delivery.pk] = _delivery_record_failure(delivery, exc)
     outcomes.update(dict.fromkeys((d.pk for d in untried), RELEASED))
@@ -382,15 +384,62 @@ def _deliveries_claim(delivery_ids: list[int]) -> list[EmailDelivery]:
     return sorted(EmailDelivery.objects.raw(sql, params), key=lambda d: d.pk)
 
 
-def deliveries_mark_sent(*, delivery_ids: list[int]) -> None:
-    """Record that these deliveries went out: the one place a delivery becomes sent."""
-    if delivery_ids:
-        EmailDelivery.objects.filter(pk__in=delivery_ids).update(
-            status=EmailDelivery.Status.SENT,
-            sent_at=timezone.now(),
-            last_error="",
-            next_attempt_at=None,
-        )
+def deliveries_mark_sent(*, deliveries: list[EmailDelivery]) -> None:
+    """Record that these deliveries went out: the one place a delivery becomes sent.
+
+    One UPDATE for the batch, which also blanks the bodies of the secret ones.
+    """
+    if not deliveries:
+        return
+    fields: dict[str, Any] = {}
+    secret = [d.pk for d in deliveries if sent_body_fields(d.kind)]
+    if secret:
+        fields = {
+            name: Case(
+                When(pk__in=secret, then=Value("")),
+                default=F(name),
+                output_field=TextField(),
+            )
+            for name in ("body_text", "body_html")
+        }
+    EmailDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+        status=EmailDelivery.Status.SENT,
+        sent_at=timezone.now(),
+        last_error="",
+        next_attempt_at=None,
+        **fields,
+    )
+
+
+def sent_body_fields(kind: str) -> dict[str, str]:
+    """What to write over a sent e-mail's body: nothing, or blanks for a secret kind.
+
+    Merged into the UPDATE that marks deliveries sent, so forgetting a password-reset
+    or invitation link costs no extra query.
+    """
+    try:
+        secret = get_kind(kind).secret
+    except LookupError:
+        secret = False
+    return {"body_text": "", "body_html": ""} if secret else {}
+
+
+def secret_bodies_forget(*, now=None) -> int:
+    """Blank the bodies of secret e-mails that no longer need them; returns how many.
+
+    Sent ones (should the sending path have missed them), and failed or cancelled ones
+    past SECRET_BODY_RETENTION. Run by the sweeper.
+    """
+    now = now or timezone.now()
+    done = Q(status=EmailDelivery.Status.SENT) | Q(
+        status__in=[EmailDelivery.Status.FAILED, EmailDelivery.Status.CANCELLED],
+        created_at__lt=now - SECRET_BODY_RETENTION,
+    )
+    return (
+        EmailDelivery.objects.filter(done, kind__in=secret_kinds())
+        .exclude(body_text="", body_html="")
+        .update(body_text="", body_html="")
+    )
 
 
 def _deliveries_release(deliveries: list[EmailDelivery], *, enqueue: bool) -> None:
@@ -491,6 +540,7 @@ def outbox_sweep(*, stale_after: timedelta = SWEEP_STALE_AFTER) -> int:
     expired.update(
         status=EmailDelivery.Status.PENDING, last_error="Claim lease expired"
     )
+    secret_bodies_forget(now=now)
     due = (
         EmailDelivery.objects.filter(
             status=EmailDelivery.Status.PENDING, created_at__lte=now - stale_after

@@ -306,3 +306,17 @@ def test_concurrent_batches_over_the_same_rows_send_each_once():
     ids_sent = [m.extra_headers["Message-ID"] for m in mail.outbox]
     assert len(ids_sent) == len(set(ids_sent)) == 200
     assert set(EmailDelivery.objects.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_mixed_batch_forgets_only_the_secret_bodies_in_the_same_statement(
+    django_assert_num_queries,
+):
+    secret = _pending_delivery(kind="account", body_text="Clé : /reset/key/1-abc/")
+    ordinary = _pending_delivery(body_text="Assemblée jeudi")
+    with django_assert_num_queries(2):
+        services.deliveries_send(delivery_ids=[secret.pk, ordinary.pk])
+    assert any("reset/key/1-abc" in message.body for message in mail.outbox)
+    secret.refresh_from_db()
+    ordinary.refresh_from_db()
+    assert (secret.status, secret.body_text, secret.body_html) == ("sent", "", "")
+    assert (ordinary.status, ordinary.body_text) == ("sent", "Assemblée jeudi")
