@@ -34,10 +34,10 @@ class HomeConfig(AppConfig):
             signal.connect(_clear_navigation_cache, dispatch_uid=f"home_nav_{signal!r}")
         post_delete.connect(_clear_navigation_cache, sender=Page, dispatch_uid="hn_d")
         post_save.connect(
-            _clear_navigation_cache, sender="home.SiteIdentity", dispatch_uid="hn_id"
+            _clear_navigation_cache, sender="ptce.SiteIdentity", dispatch_uid="hn_id"
         )
         # Names and addresses the glossary leaves alone change with these.
-        for label in ("home.SiteIdentity", "members.Organisation"):
+        for label in ("ptce.SiteIdentity", "members.Organisation"):
             post_save.connect(
                 _clear_glossary_cache, sender=label, dispatch_uid=f"home_gl_{label}"
             )

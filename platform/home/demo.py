@@ -12,6 +12,7 @@ from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from ptce.demo import DemoContext, register
+from ptce.models import SiteIdentity
 
 from . import demo_assets
 from .models import (
@@ -19,7 +20,6 @@ from .models import (
     ContactPage,
     GlossaryTerm,
     HomePage,
-    SiteIdentity,
     StandardPage,
 )
 
@@ -313,7 +313,7 @@ def load_pages(ctx: DemoContext) -> HomePage:
         "",
         ACCESSIBILITY_BODY,
     )
-    identity = SiteIdentity.load(request_or_site=site)
+    identity = SiteIdentity.load()
     identity.name = "PTCE Rives Solidaires"
     identity.territory = "Villeurbanne et Vaulx-en-Velin"
     identity.tagline = "Coopérer pour l’emploi et la transition sur notre territoire"

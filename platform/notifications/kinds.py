@@ -51,6 +51,9 @@ class Kind:
     # The group (ptce.roles) whose members alone receive this kind, e.g. COORDINATORS:
     # nobody else sees it in their preferences. None: anyone may receive it.
     audience: str | None = None
+    # E-mails that carry a key (password reset, address confirmation, invitation
+    # links): their bodies are never shown to anyone and are forgotten once sent.
+    secret: bool = False
 
 
 _registry: dict[str, Kind] = {}
@@ -75,6 +78,11 @@ def all_kinds() -> list[Kind]:
     return sorted(_registry.values(), key=lambda kind: kind.key)
 
 
+def secret_kinds() -> list[str]:
+    """Keys of the kinds whose e-mails carry a key (see Kind.secret)."""
+    return sorted(key for key, kind in _registry.items() if kind.secret)
+
+
 # --- This app's own kinds ------------------------------------------------------------
 ACCOUNT = "account"
 ANNOUNCEMENT = "notifications.announcement"
@@ -88,6 +96,7 @@ register(
         template_prefix="account/email/generic",
         default_email=EmailChoice.IMMEDIATE,
         user_configurable=False,
+        secret=True,
     )
 )
 register(

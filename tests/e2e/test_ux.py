@@ -123,7 +123,7 @@ def test_a_member_edits_their_profile(demo, as_person):
     visit(page, "/membres/structures/recyclerie-du-canal/")
     expect(page.get_by_role("main")).to_contain_text("Chargée de mission réemploi")
     expect(page.get_by_role("link", name="04 72 11 22 33")).to_have_attribute(
-        "href", "tel:0472112233"
+        "href", "tel:+33472112233"
     )
 
 

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from wagtail.models import Site
 
-from home.models import ContactPage, GlossaryTerm, SiteIdentity, StandardPage
+from home.models import ContactPage, GlossaryTerm, StandardPage
+from ptce.models import SiteIdentity
 
 pytestmark = pytest.mark.django_db
 

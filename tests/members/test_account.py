@@ -41,14 +41,14 @@ def test_a_person_edits_their_details_and_visibility(client, user):
         "Inès",
         "Morvan",
         "Directrice",
-        "04 72 00 00 00",
+        "+33472000000",  # E.164, like every phone of the platform
     )
     shown.refresh_from_db()
     hidden.refresh_from_db()
     assert not shown.show_in_directory and hidden.show_in_directory
     profile = client.get(hidden.organisation.get_absolute_url()).content.decode()
     assert "Inès Morvan, Directrice" in profile
-    assert 'href="tel:0472000000"' in profile
+    assert '<a href="tel:+33472000000">04 72 00 00 00</a>' in profile
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ PROFILE = {
     "city": "Villeurbanne",
     "website": "https://exemple.org",
     "public_email": "contact@exemple.org",
-    "public_phone": "04 00 00 00 00",
+    "public_phone": "04 78 00 00 00",
 }
 
 
@@ -203,7 +203,7 @@ def test_descriptions_link_urls_safely_and_phones_dial(client, organisation):
         'Voir https://exemple.org/atelier et <script>alert("x")</script> '
         "javascript:alert(1)"
     )
-    organisation.public_phone = "04 72 00.00-00"
+    organisation.public_phone = "+33472000000"
     organisation.save()
     page = client.get(organisation.get_absolute_url()).content.decode()
     assert (
@@ -211,4 +211,4 @@ def test_descriptions_link_urls_safely_and_phones_dial(client, organisation):
         "https://exemple.org/atelier</a>" in page
     )
     assert "<script>alert" not in page and 'href="javascript' not in page
-    assert 'href="tel:0472000000"' in page
+    assert '<a href="tel:+33472000000">04 72 00 00 00</a>' in page

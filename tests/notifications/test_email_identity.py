@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from home.models import SiteIdentity
+from ptce.models import SiteIdentity
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

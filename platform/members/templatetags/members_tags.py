@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.html import format_html
+
+from ..validators import format_phone
 
 register = template.Library()
 
 
 @register.filter
-def tel_uri(phone: str) -> str:
-    """ "04 72 00.00-00" → "tel:0472000000"; "" when nothing dialable is left."""
-    text = str(phone or "").strip()
-    digits = "".join(c for c in text if c.isascii() and c.isdigit())
-    if not digits:
+def phone(value: str) -> str:
+    """A stored (E.164) number as a tel: link that reads the French way."""
+    if not value:
         return ""
-    return f"tel:{'+' if text.startswith('+') else ''}{digits}"
+    return format_html('<a href="tel:{}">{}</a>', value, format_phone(value))

@@ -21,7 +21,7 @@ def fold_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0002_user_erased_at_organisation_decision_note'),
+        ('members', '0003_organisation_limits_siret_unique'),
     ]
 
     operations = [
