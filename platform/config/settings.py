@@ -287,7 +287,13 @@ WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="PTCE")
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french",
+        # PostgreSQL: French stemming after unaccent (home migration 0006), so that
+        # "velo" finds "vélo" as SQLite's FTS5 tokenizer does by default.
+        "SEARCH_CONFIG": (
+            "french"
+            if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+            else "french_unaccent"
+        ),
     }
 }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "csv", "txt"]

@@ -6,6 +6,7 @@ back to the e-mail layout wrapping the text when a kind has no HTML template.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 from urllib.parse import urlsplit
@@ -18,6 +19,7 @@ from django.urls import reverse
 from ptce.identity import absolute_url
 
 FALLBACK_HTML = "email/notification.html"
+_BREAKING_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def _engine():
@@ -66,8 +68,10 @@ class KindTemplates:
 
 
 def _one_line(template: Template, context: dict) -> str:
-    # One line whatever the template's whitespace.
-    return " ".join(template.render(Context(context, autoescape=False)).split())
+    # One line whatever the template's whitespace; non-breaking spaces (French
+    # typography, « : ») are kept, which str.split() would turn into plain ones.
+    text = template.render(Context(context, autoescape=False))
+    return _BREAKING_SPACE.sub(" ", text).strip()
 
 
 def preferences_url() -> str:

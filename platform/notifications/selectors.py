@@ -73,6 +73,10 @@ def user_notifications_export(*, user: Any) -> dict[str, list[dict[str, Any]]]:
             }
             for n in notifications_for(user=user)
         ],
+        "announcements_written": [
+            {"title": a.title, "sent_at": a.sent_at.isoformat()}
+            for a in Announcement.objects.filter(author=user).order_by("sent_at")
+        ],
         "email_preferences": [
             {"kind": p.kind, "email": p.email}
             for p in Preference.objects.filter(user=user).order_by("kind")

@@ -715,6 +715,7 @@ def user_notifications_erase(*, user: Any, addresses: Iterable[str] = ()) -> Non
     Every e-mail to them goes, sent or not: the bodies carry their name, and a pending
     one must not reach an erased person. Call before their address is anonymised.
     """
+    Announcement.objects.filter(author=user).update(author=None)
     to_them = Q(recipient=user)
     for address in {user.email, *addresses}:
         if address:

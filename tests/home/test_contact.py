@@ -77,13 +77,18 @@ def test_messages_are_rate_limited_per_address(client, contact_page, coordinator
     [
         {"votre_message": ""},
         {"votre_message": "x" * 100_000},
-        {"votre_nom": "nul\x00"},
     ],
 )
 def test_bad_input_writes_nothing(client, contact_page, coordinators, data):
     response = post(client, contact_page, **data)
     assert response.status_code == HTTPStatus.OK
     assert 'class="error-summary"' in response.content.decode()
+    assert not FormSubmission.objects.exists()
+
+
+def test_nul_bytes_are_refused(client, contact_page, coordinators):
+    response = post(client, contact_page, votre_nom="nul\x00")
+    assert response.status_code == HTTPStatus.BAD_REQUEST
     assert not FormSubmission.objects.exists()
 
 
