@@ -88,6 +88,22 @@ def can_revoke_invitation(
     return can_manage_organisation(user, invitation.organisation)
 
 
+def is_invitation_addressee(
+    user: User | AnonymousUser | None, invitation: Invitation
+) -> bool:
+    """Whether the invited address is one of this account's verified addresses.
+
+    A link may be forwarded or leak: holding it is not being the person invited.
+    """
+    from allauth.account.models import EmailAddress  # loaded once apps are ready
+
+    return _is_signed_in(user) and (
+        EmailAddress.objects.filter(
+            user=user, email__iexact=invitation.email, verified=True
+        ).exists()
+    )
+
+
 def can_request_to_join(
     user: User | AnonymousUser | None, organisation: Organisation
 ) -> bool:
