@@ -275,6 +275,9 @@ EMAIL_CONFIG = env.email_url(
 vars().update(EMAIL_CONFIG)
 if EMAIL_CONFIG.get("EMAIL_BACKEND", "").endswith("filebased.EmailBackend"):
     EMAIL_FILE_PATH = EMAIL_CONFIG.get("EMAIL_FILE_PATH") or str(VAR_DIR / "mail")
+# An SMTP server that stops answering must not hold a delivery batch until the task's
+# time limit: each socket operation gives up after this many seconds.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="PTCE <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

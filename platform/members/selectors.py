@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -44,18 +45,49 @@ class CategoryCount:
     count: int
 
 
-def directory_category_counts() -> list[CategoryCount]:
-    counts = dict(
+def member_counts_by_category() -> dict[str, int]:
+    """Member structures per category, 1 query: the one count behind the directory's
+    filters, the home page's figures and the eligibility check."""
+    return dict(
         member_organisations()
         .order_by()
         .values_list("category")
         .annotate(n=Count("pk"))
         .values_list("category", "n")
     )
+
+
+def member_count() -> int:
+    return member_organisations().count()
+
+
+def directory_category_counts(
+    counts: dict[str, int] | None = None,
+) -> list[CategoryCount]:
+    """Every category in the law's order, with its count (0 included)."""
+    counts = member_counts_by_category() if counts is None else counts
     return [
         CategoryCount(value, label, counts.get(value, 0))
         for value, label in Organisation.Category.choices
     ]
+
+
+def home_categories() -> dict[str, Any]:
+    """The home page's card: categories that have members, in the law's order."""
+    counts = member_counts_by_category()
+    return {
+        "total": sum(counts.values()),
+        "by_category": [c for c in directory_category_counts(counts) if c.count],
+    }
+
+
+def featured_organisations(*, limit: int) -> QuerySet[Organisation]:
+    """The most recently joined member structures: 1 query."""
+    if limit <= 0:
+        return Organisation.objects.none()
+    return member_organisations().order_by(
+        F("joined_at").desc(nulls_last=True), "name"
+    )[:limit]
 
 
 def directory_cities() -> list[str]:

@@ -123,6 +123,7 @@ def organisation_application_decide(
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     if not permissions.can_decide_application(by, organisation):
         raise PermissionDenied
+    before = organisation.status
     if accept:
         organisation.status = Organisation.Status.MEMBER
         organisation.joined_at = timezone.now()
@@ -130,6 +131,17 @@ def organisation_application_decide(
         organisation.status = Organisation.Status.DECLINED
     organisation.decision_note = reason
     organisation.save(update_fields=["status", "joined_at", "decision_note"])
+    audit_record(
+        actor=by,
+        action="members.application.accept"
+        if accept
+        else "members.application.decline",
+        target=organisation,
+        scope=organisation,
+        before=before,
+        after=organisation.status,
+        reason=reason,
+    )
     applicant = organisation.applied_by
     if accept and applicant and applicant.is_active:
         Membership.objects.update_or_create(
