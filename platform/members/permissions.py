@@ -68,10 +68,29 @@ def is_referent(user: User | AnonymousUser | None, organisation: Organisation) -
     )
 
 
+def is_pending_applicant(
+    user: User | AnonymousUser | None, organisation: Organisation
+) -> bool:
+    """Whoever applied for a structure still under review.
+
+    They manage its public profile meanwhile (the coordinators read it to decide);
+    an applied structure has no people, requests or invitations to manage yet.
+    """
+    return (
+        _is_signed_in(user)
+        and organisation.status == Organisation.Status.APPLIED
+        and organisation.applied_by_id == user.pk
+    )
+
+
 def can_manage_organisation(
     user: User | AnonymousUser | None, organisation: Organisation
 ) -> bool:
-    return is_referent(user, organisation) or is_coordinator(user)
+    return (
+        is_referent(user, organisation)
+        or is_coordinator(user)
+        or is_pending_applicant(user, organisation)
+    )
 
 
 def can_invite(user: User | AnonymousUser | None, organisation: Organisation) -> bool:
