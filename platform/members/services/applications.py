@@ -18,6 +18,20 @@ from .. import permissions
 from ..models import Membership, Organisation, User
 from ..selectors import coordinators
 
+# What a structure states when it applies; everything else is the coordination's.
+APPLICATION_FIELDS = (
+    "name",
+    "category",
+    "legal_form",
+    "siret",
+    "rna",
+    "is_esus",
+    "is_siae",
+    "city",
+    "website",
+    "description",
+)
+
 
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:180] or "structure"
@@ -31,6 +45,9 @@ def _unique_slug(name: str) -> str:
 def organisation_apply(*, by: User, data: dict[str, Any]) -> Organisation:
     if not permissions.can_apply_for_organisation(by):
         raise PermissionDenied
+    unexpected = sorted(set(data) - set(APPLICATION_FIELDS))
+    if unexpected:
+        raise ValueError(f"Fields not writable here: {', '.join(unexpected)}.")
     organisation = Organisation(**data)
     organisation.slug = _unique_slug(organisation.name)
     organisation.status = Organisation.Status.APPLIED
