@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -220,6 +221,43 @@ def organisations_left_without_referent(
     )
 
 
+def organisation_homonyms(*, organisation: Organisation) -> list[Organisation]:
+    """Other structures of the directory, or applying, under the same name."""
+    return list(
+        Organisation.objects.filter(
+            name__iexact=organisation.name.strip(),
+            status__in=[Organisation.Status.MEMBER, Organisation.Status.APPLIED],
+        )
+        .exclude(pk=organisation.pk)
+        .order_by("name")
+    )
+
+
 def organisation_history(*, organisation: Organisation) -> QuerySet:
     """The structure's own events in the audit trail, newest first (paginate it)."""
     return audit_for_scope(organisation)
+
+
+def pending_applications_with_homonyms() -> list[Organisation]:
+    """Pending applications, each with `.homonyms`: two queries whatever the count."""
+    applications = list(pending_applications())
+    names = {o.name.strip().lower() for o in applications}
+    by_name: dict[str, list[Organisation]] = {}
+    if names:
+        same = (
+            Organisation.objects.annotate(lower_name=Lower("name"))
+            .filter(
+                lower_name__in=names,
+                status__in=[Organisation.Status.MEMBER, Organisation.Status.APPLIED],
+            )
+            .order_by("name")
+        )
+        for other in same:
+            by_name.setdefault(other.lower_name, []).append(other)
+    for application in applications:
+        application.homonyms = [
+            other
+            for other in by_name.get(application.name.strip().lower(), [])
+            if other.pk != application.pk
+        ]
+    return applications
