@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
 from .adapter import PENDING_INVITATION_SESSION_KEY
+from .audit import history_line
 from .forms import (
     AccountDeleteForm,
     ApplicationDecisionForm,
@@ -181,6 +182,7 @@ def _render_manage(request, organisation, *, profile_form=None, invitation_form=
             organisation=organisation, max_age=services.invitation_max_age()
         ),
         "can_invite": permissions.can_invite(request.user, organisation),
+        "history": _history_page(request, organisation),
     }
     status = (
         400
@@ -188,6 +190,17 @@ def _render_manage(request, organisation, *, profile_form=None, invitation_form=
         else 200
     )
     return render(request, "members/organisation_manage.html", context, status=status)
+
+
+HISTORY_PER_PAGE = 20
+
+
+def _history_page(request, organisation):
+    page = Paginator(
+        selectors.organisation_history(organisation=organisation), HISTORY_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    page.lines = [history_line(event) for event in page.object_list]
+    return page
 
 
 def _managed_organisation(request, slug: str) -> Organisation:
