@@ -79,6 +79,13 @@ class User(AbstractUser):
             return str(_("Former member"))
         return self.get_full_name() or self.email
 
+    def clean(self) -> None:
+        super().clean()
+        try:
+            self.phone = normalize_phone(self.phone)  # stored in E.164
+        except ValidationError:
+            pass  # reported by the field's validator
+
     @property
     def display_name(self) -> str:
         if self.erased_at:

@@ -86,6 +86,16 @@ class ApplicationDecisionView(WagtailAdminTemplateMixin, TemplateView):
             raise PermissionDenied
         return super().dispatch(request, pk=pk)
 
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse("member_structures:index"),
+                "label": capfirst(Organisation._meta.verbose_name_plural),
+            },
+            {"url": "", "label": self.organisation.name},
+        ]
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             organisation=self.organisation,
