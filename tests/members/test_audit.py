@@ -171,3 +171,22 @@ def test_a_member_cannot_see_the_trail_in_the_admin(client, organisation, refere
     client.force_login(referent)
     response = client.get(reverse("audit_trail:index"))
     assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
+
+
+def test_admin_edits_cannot_bypass_the_decisions(client, coordinator, referent):
+    membership = Membership.objects.get(user=referent)
+    organisation = membership.organisation
+    client.force_login(coordinator)
+    client.post(
+        reverse("member_structures:edit", args=[organisation.pk]),
+        {"name": organisation.name, "slug": organisation.slug, "status": "declined"},
+    )
+    response = client.post(
+        reverse("member_memberships:edit", args=[membership.pk]),
+        {"role": Membership.Role.MEMBER},
+    )
+    assert response.status_code in (HTTPStatus.FOUND, HTTPStatus.FORBIDDEN)
+    organisation.refresh_from_db()
+    membership.refresh_from_db()
+    assert organisation.status == Organisation.Status.MEMBER
+    assert membership.role == Membership.Role.REFERENT
