@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Visitors' pages from the cache: before the session, CSRF and auth it skips.
+    "ptce.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -102,6 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "ptce.context_processors.identity",
+                "ptce.context_processors.content_version",
             ],
         },
     },
@@ -298,6 +301,9 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # --- Security -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Sessions read from the cache, written through to the database: no session query
+# per signed-in request, and nothing lost when Redis is down or flushed.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False
 # Wagtail's live preview renders the page in a same-origin iframe: DENY would break it.
 X_FRAME_OPTIONS = "SAMEORIGIN"

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -42,7 +43,8 @@ class HomePage(Page):
         from .selectors import featured_organisations, key_figures
 
         context = super().get_context(request, *args, **kwargs)
-        context["figures"] = key_figures()
+        # Lazy: the template reads it only when its cached fragment is stale.
+        context["figures"] = SimpleLazyObject(key_figures)
         context["featured_organisations"] = featured_organisations(
             limit=self.featured_count
         )
