@@ -40,11 +40,12 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         # Imported here: selectors import this module's models.
-        from .selectors import featured_organisations, key_figures
+        from .selectors import featured_organisations, home_cards, home_figures
 
         context = super().get_context(request, *args, **kwargs)
-        # Lazy: the template reads it only when its cached fragment is stale.
-        context["figures"] = SimpleLazyObject(key_figures)
+        # Lazy: the template reads them only when its cached fragment is stale.
+        context["figures"] = SimpleLazyObject(home_figures)
+        context["cards"] = SimpleLazyObject(home_cards)
         context["featured_organisations"] = featured_organisations(
             limit=self.featured_count
         )

@@ -4,11 +4,12 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .logos import is_new_upload, logo_normalised, validate_logo
 from .validators import (
     normalize_phone,
     normalize_rna,
@@ -149,7 +150,12 @@ class Organisation(models.Model):
         blank=True,
         validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
     )
-    logo = models.ImageField(_("logo"), upload_to="organisations/logos/", blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="organisations/logos/",
+        blank=True,
+        validators=[validate_logo],
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     postal_code = models.CharField(
         _("postal code"), max_length=10, blank=True, validators=[validate_postal_code]
@@ -195,8 +201,23 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        stored = str(getattr(self, "_stored_logo", "") or "")
+        if stored and stored != (self.logo.name or ""):
+            # A replaced or cleared logo leaves the disk once the change is committed.
+            storage = self.logo.storage
+            transaction.on_commit(lambda: storage.delete(stored))
+        self._stored_logo = self.logo.name or ""
+
     def get_absolute_url(self) -> str:
         return reverse("members:organisation_detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_logo = instance.__dict__.get("logo") or ""
+        return instance
 
     @property
     def siren(self) -> str:
@@ -227,20 +248,33 @@ class Organisation(models.Model):
             errors["rna"] = _("Only associations have an RNA number.")
         if "siret" not in errors and self.siret:
             holder = self.siret_holder()
-            if holder is not None:
+            if holder is not None and not self._resubmits(holder):
                 errors["siret"] = _(
                     "This SIRET number is already that of %(name)s: a structure "
                     "cannot be registered twice."
                 ) % {"name": holder.name}
         if errors:
             raise ValidationError(errors)
+        if is_new_upload(self.logo):
+            # Validated by validate_logo (clean_fields runs first).
+            self.logo = logo_normalised(self.logo)
+
+    def _resubmits(self, other: Organisation) -> bool:
+        # The applicant sending the same application again: not a conflict, the
+        # service returns the first one (organisation_apply is idempotent).
+        return (
+            self.pk is None
+            and other.status == self.Status.APPLIED
+            and other.applied_by_id is not None
+            and other.applied_by_id == self.applied_by_id
+        )
 
     def siret_holder(self) -> Organisation | None:
         """The other structure registered with this SIRET, if any."""
         return (
             Organisation.objects.filter(siret=self.siret)
             .exclude(pk=self.pk)
-            .only("name", "slug")
+            .only("name", "slug", "status", "applied_by")
             .first()
         )
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -16,11 +17,13 @@ from django.views.decorators.http import require_POST
 
 from . import permissions, selectors, services
 from .adapter import PENDING_INVITATION_SESSION_KEY
+from .audit import history_line
 from .forms import (
     AccountDeleteForm,
     ApplicationDecisionForm,
     DirectoryFilterForm,
     InvitationForm,
+    JoinRequestDecisionForm,
     JoinRequestForm,
     MembershipForm,
     OrganisationApplicationForm,
@@ -131,7 +134,16 @@ def join_request_decide(request, pk: int):
         return redirect(
             "members:organisation_manage", slug=join_request.organisation.slug
         )
-    accept = request.POST.get("decision") == "accept"
+    form = JoinRequestDecisionForm(request.POST)
+    if not form.is_valid():
+        # Only the two buttons' values decide: anything else changes nothing.
+        return render(
+            request,
+            "400.html",
+            {"message": _("Unknown decision: choose to accept or to decline.")},
+            status=400,
+        )
+    accept = form.cleaned_data["decision"] == "accept"
     services.join_request_decide(
         join_request=join_request, by=request.user, accept=accept
     )
@@ -170,6 +182,7 @@ def _render_manage(request, organisation, *, profile_form=None, invitation_form=
             organisation=organisation, max_age=services.invitation_max_age()
         ),
         "can_invite": permissions.can_invite(request.user, organisation),
+        "history": _history_page(request, organisation),
     }
     status = (
         400
@@ -177,6 +190,17 @@ def _render_manage(request, organisation, *, profile_form=None, invitation_form=
         else 200
     )
     return render(request, "members/organisation_manage.html", context, status=status)
+
+
+HISTORY_PER_PAGE = 20
+
+
+def _history_page(request, organisation):
+    page = Paginator(
+        selectors.organisation_history(organisation=organisation), HISTORY_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    page.lines = [history_line(event) for event in page.object_list]
+    return page
 
 
 def _managed_organisation(request, slug: str) -> Organisation:
@@ -310,9 +334,11 @@ def invitation_accept(request, token: str):
             {"error": _error_message(error)},
             status=400,
         )
-    if request.method == "POST" and request.user.is_authenticated:
+    user = request.user
+    addressee = permissions.is_invitation_addressee(user, invitation)
+    if request.method == "POST" and addressee:
         try:
-            membership = services.invitation_accept(token=token, by=request.user)
+            membership = services.invitation_accept(token=token, by=user)
         except services.InvitationError as error:
             messages.error(request, _error_message(error))
             return redirect("members:dashboard")
@@ -322,18 +348,25 @@ def invitation_accept(request, token: str):
             % {"name": membership.organisation.name},
         )
         return redirect(membership.organisation)
-    if not request.user.is_authenticated:
+    if not user.is_authenticated:
         # Kept in the session too: ?next= does not survive sign-up and confirmation.
         request.session[PENDING_INVITATION_SESSION_KEY] = request.path
+        # The link reached the invited address: signing up with that address from
+        # here proves it, no confirmation e-mail is needed (allauth reads this).
+        get_account_adapter(request).stash_verified_email(request, invitation.email)
     next_query = urlencode({"next": request.path})
+    wrong_account = user.is_authenticated and not addressee
     return render(
         request,
         "members/invitation_accept.html",
         {
             "invitation": invitation,
+            "wrong_account": wrong_account,
+            "wrong_address": services.wrong_address_message(invitation),
             "login_url": f"{reverse('account_login')}?{next_query}",
             "signup_url": f"{reverse('account_signup')}?{next_query}",
         },
+        status=403 if wrong_account and request.method == "POST" else 200,
     )
 
 
@@ -342,13 +375,18 @@ def invitation_accept(request, token: str):
 
 @login_required
 def organisation_apply(request):
-    form = OrganisationApplicationForm(request.POST or None)
+    form = OrganisationApplicationForm(
+        request.POST or None, instance=Organisation(applied_by=request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_apply(by=request.user, data=form.cleaned_data)
+            organisation = services.organisation_apply(
+                by=request.user, data=form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            _warn_of_homonyms(request, organisation)
             messages.success(
                 request,
                 _(
@@ -365,6 +403,19 @@ def organisation_apply(request):
     )
 
 
+def _warn_of_homonyms(request, organisation: Organisation) -> None:
+    homonyms = selectors.organisation_homonyms(organisation=organisation)
+    if homonyms:
+        messages.warning(
+            request,
+            _(
+                "A structure named %(name)s is already in the directory or applying: "
+                "the coordinators are told, and may ask you whether it is yours."
+            )
+            % {"name": homonyms[0].name},
+        )
+
+
 @login_required
 def applications(request):
     if not permissions.can_view_applications(request.user):
@@ -372,7 +423,7 @@ def applications(request):
     return render(
         request,
         "members/applications.html",
-        {"applications": selectors.pending_applications()},
+        {"applications": selectors.pending_applications_with_homonyms()},
     )
 
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import email_enqueue
 from ptce.identity import absolute_url
+from ptce.services import audit_record
 
 from .. import permissions
 from ..models import Invitation, Membership, Organisation, User
@@ -72,6 +73,13 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
+def wrong_address_message(invitation: Invitation) -> str:
+    return _(
+        "This invitation was sent to %(email)s: log in with the account of that "
+        "address, or create one with it."
+    ) % {"email": invitation.email}
+
+
 @transaction.atomic
 def invitation_create(
     *, organisation: Organisation, by: User, email: str, role: str
@@ -95,6 +103,13 @@ def invitation_create(
         )
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, role=role, invited_by=by
+    )
+    audit_record(
+        actor=by,
+        action="members.invitation.send",
+        target=invitation,
+        scope=organisation,
+        after=invitation.role,
     )
     path = reverse("members:invitation_accept", args=[invitation_token(invitation)])
     email_enqueue(
@@ -122,6 +137,12 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         raise ValidationError(_("This invitation can no longer be revoked."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=by,
+        action="members.invitation.revoke",
+        target=invitation,
+        scope=invitation.organisation,
+    )
     return invitation
 
 
@@ -132,16 +153,28 @@ def invitation_accept(*, token: str, by: User) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
         raise InvitationError(_("This invitation can no longer be used."))
+    if not permissions.is_invitation_addressee(by, invitation):
+        raise InvitationError(wrong_address_message(invitation), code="address")
     membership, created = Membership.objects.get_or_create(
         user=by,
         organisation=invitation.organisation,
         defaults={"role": invitation.role},
     )
+    before = "" if created else membership.role
     if not created and invitation.role == Membership.Role.REFERENT:
         membership.role = Membership.Role.REFERENT
         membership.save(update_fields=["role"])
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        actor=by,
+        action="members.invitation.accept",
+        target=invitation,
+        scope=invitation.organisation,
+        before=before,
+        after=membership.role,
+        data={"person": by.pk},
+    )
     permissions.forget_cached_roles(by)
     return membership

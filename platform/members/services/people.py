@@ -7,38 +7,60 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notifications.services import notify
 from ptce.identity import absolute_url
+from ptce.services import audit_record
 
 from .. import permissions
 from ..models import JoinRequest, Membership, Organisation, User
-from ..selectors import coordinators, organisation_referents
+from ..selectors import (
+    coordinators,
+    organisation_referents,
+    organisations_left_without_referent,
+)
 
 
-def _lock_referents(organisation: Organisation) -> int:
-    # Lock the structure row so two référents demoting each other at once cannot
-    # both succeed and leave the structure without any.
-    Organisation.objects.select_for_update().get(pk=organisation.pk)
-    return Membership.objects.filter(
-        organisation=organisation, role=Membership.Role.REFERENT
-    ).count()
+class LastReferentError(ValidationError):
+    """A change would leave `organisations` without any référent."""
+
+    def __init__(self, message, organisations: list[Organisation]) -> None:
+        super().__init__(message, code="last_referent")
+        self.organisations = organisations
 
 
-def _ensure_not_last_referent(membership: Membership) -> None:
-    if membership.role != Membership.Role.REFERENT:
-        return
-    if _lock_referents(membership.organisation) <= 1:
-        raise ValidationError(
+def ensure_referents_remain(*, leaving: QuerySet[Membership]) -> None:
+    """Refuse a change that would leave a structure without any référent.
+
+    Locks the structures' rows first (in pk order, so two changes never deadlock):
+    two référents demoting each other, or erasing their accounts, at once cannot both
+    succeed. Call inside the transaction that makes the change.
+    """
+    organisations = leaving.filter(role=Membership.Role.REFERENT).values("organisation")
+    list(
+        Organisation.objects.select_for_update()
+        .filter(pk__in=organisations)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    orphaned = organisations_left_without_referent(leaving=leaving)
+    if orphaned:
+        raise LastReferentError(
             _(
                 "%(organisation)s must keep at least one référent: name another "
                 "référent first."
             )
-            % {"organisation": membership.organisation.name}
+            % {"organisation": ", ".join(o.name for o in orphaned)},
+            orphaned,
         )
+
+
+def _ensure_not_last_referent(membership: Membership) -> None:
+    ensure_referents_remain(leaving=Membership.objects.filter(pk=membership.pk))
 
 
 @transaction.atomic
@@ -55,9 +77,20 @@ def membership_update(
         raise ValidationError(_("Unknown role."))
     if role != Membership.Role.REFERENT:
         _ensure_not_last_referent(membership)
+    before = membership.role
     membership.role = role
     membership.show_in_directory = show_in_directory
     membership.save(update_fields=["role", "show_in_directory"])
+    if before != role:
+        audit_record(
+            actor=by,
+            action="members.membership.role",
+            target=membership,
+            scope=membership.organisation,
+            before=before,
+            after=role,
+            data={"person": membership.user_id},
+        )
     return membership
 
 
@@ -66,6 +99,14 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     if not permissions.can_manage_organisation(by, membership.organisation):
         raise PermissionDenied
     _ensure_not_last_referent(membership)
+    audit_record(
+        actor=by,
+        action="members.membership.remove",
+        target=membership,
+        scope=membership.organisation,
+        before=membership.role,
+        data={"person": membership.user_id},
+    )
     membership.delete()
 
 
@@ -94,6 +135,14 @@ def join_request_create(
         raise ValidationError(
             _("You have already asked to join this structure; a référent will answer.")
         ) from None
+    audit_record(
+        actor=by,
+        action="members.join_request.create",
+        target=join_request,
+        scope=organisation,
+        after=join_request.status,
+        data={"person": by.pk},
+    )
     recipients = organisation_referents(organisation) or coordinators()
     notify(
         recipients,
@@ -127,6 +176,17 @@ def join_request_decide(
     join_request.decided_by = by
     join_request.decided_at = timezone.now()
     join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=by,
+        action="members.join_request.accept"
+        if accept
+        else "members.join_request.decline",
+        target=join_request,
+        scope=join_request.organisation,
+        before=JoinRequest.Status.PENDING,
+        after=join_request.status,
+        data={"person": join_request.user_id},
+    )
     if accept:
         Membership.objects.get_or_create(
             user=join_request.user, organisation=join_request.organisation
