@@ -14,7 +14,7 @@ from tests.pooling.factories import EquipmentFactory, ResourceFactory, open_ever
 
 def paris(*args) -> datetime:
     """An aware instant from Paris wall-clock values (no DST gap in the fixtures)."""
-    return timezone.make_aware(datetime(*args), timezone.get_default_timezone())
+    return datetime(*args, tzinfo=timezone.get_default_timezone())
 
 
 # A Monday, far enough ahead for every rule to be about the test's dates, not today.

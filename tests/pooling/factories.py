@@ -1,4 +1,4 @@
-"""Factories for shared resources and bookings (used by the pooling and resources tests).
+"""Factories for shared resources and bookings (pooling and resources tests).
 
 BookingFactory writes a booking row directly, for setting up a calendar; tests of the
 rules go through pooling.services.booking_request.

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 import pytest
@@ -421,24 +421,24 @@ def test_opening_hours_hold_in_local_time_on_change_days(
 ):
     resource = ResourceFactory(owner=owner, approval_required=False)
     OpeningPeriodFactory(resource=resource, weekday=6, opens=time(9), closes=time(18))
-    start = availability.local_datetime(datetime(*day).date(), time(9))
-    end = availability.local_datetime(datetime(*day).date(), time(18))
+    start = availability.local_datetime(date(*day), time(9))
+    end = availability.local_datetime(date(*day), time(18))
     booking = request(resource, borrower, borrower_member, start, end)
     assert booking.end - booking.start == timedelta(hours=9)
     # One hour earlier in local time is closed, whatever the UTC offset that day.
-    early = availability.local_datetime(datetime(*day).date(), time(8))
+    early = availability.local_datetime(date(*day), time(8))
     error = refused(lambda: request(resource, borrower, borrower_member, early, start))
     assert codes(error) == [Code.CLOSED]
 
 
 def test_non_existent_local_time_is_refused_clearly():
     with pytest.raises(availability.NonExistentLocalTime) as info:
-        availability.local_datetime(datetime(2027, 3, 28).date(), time(2, 30))
+        availability.local_datetime(date(2027, 3, 28), time(2, 30))
     assert "02:30" in str(info.value)
 
 
 def test_ambiguous_october_time_is_the_first():
-    moment = availability.local_datetime(datetime(2027, 10, 31).date(), time(2, 30))
+    moment = availability.local_datetime(date(2027, 10, 31), time(2, 30))
     assert moment.utcoffset() == timedelta(0)
     assert moment.hour == 0  # 02:30 summer time is 00:30 UTC
 
