@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "notifications",
     "home",
     "ptce",
+    "resources",
+    "pooling",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -198,6 +200,14 @@ CELERY_BEAT_SCHEDULE = {
     "wagtail-publish-scheduled": {
         "task": "config.publish_scheduled",
         "schedule": 60,
+    },
+    "pooling-expire-requests": {
+        "task": "pooling.expire_requests",
+        "schedule": 10 * 60,
+    },
+    "pooling-send-reminders": {
+        "task": "pooling.send_reminders",
+        "schedule": 30 * 60,
     },
 }
 

@@ -19,6 +19,8 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("membres/", include("members.urls")),
     path("notifications/", include("notifications.urls")),
+    path("mutualisation/", include("pooling.urls")),
+    path("ressources/", include("resources.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 
