@@ -331,7 +331,8 @@ def changes_requested(*, workflow_state: WorkflowState, by) -> None:
 
 def published(*, page: NewsPage) -> None:
     """First publication of a proposed item: its author is told."""
-    if page.first_published_at != page.last_published_at:
+    # Also sent when a publication is only scheduled (not live yet): wait for it.
+    if not page.live or page.first_published_at != page.last_published_at:
         return
     state = (
         WorkflowState.objects.filter(
