@@ -25,15 +25,12 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
+from ptce.identity import absolute_url
+
 from .kinds import ACCOUNT, ANNOUNCEMENT, DIGEST, EmailChoice, Kind, get_kind
 from .models import DigestItem, EmailDelivery, Notification, Preference
 from .permissions import can_resend_delivery, can_send_announcement
-from .rendering import (
-    KindTemplates,
-    absolute_url,
-    preferences_url,
-    unsubscribe_url,
-)
+from .rendering import KindTemplates, preferences_url, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
 
-from home.groups import ensure_groups
 from members.permissions import COORDINATORS_GROUP, MODERATORS_GROUP
+from ptce.roles import ensure_groups
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
