@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -22,9 +21,10 @@ from wagtail.images import get_image_model
 from wagtail.models import TaskState, WorkflowState
 from wagtail.rich_text import RichText
 
-from members.models import Membership, Organisation
-from members.services import absolute_url, coordinators
+from members.models import Organisation
+from members.selectors import coordinators, organisation_referents
 from notifications.services import notify
+from ptce.identity import absolute_url
 from ptce.services import audit_record
 
 from . import kinds, permissions
@@ -50,16 +50,6 @@ class Submission:
 
 
 # --- helpers -----------------------------------------------------------------
-def referents(organisation: Organisation) -> list:
-    return list(
-        get_user_model().objects.filter(
-            is_active=True,
-            memberships__organisation=organisation,
-            memberships__role=Membership.Role.REFERENT,
-        )
-    )
-
-
 def body_from_text(text: str) -> list[tuple[str, RichText]]:
     """Plain text as paragraph blocks: blank lines separate paragraphs, never markup."""
     from django.utils.html import escape, linebreaks
@@ -189,7 +179,7 @@ def _review_url(task_state: TaskState) -> str:
 def _notify_turn(task_state: TaskState, organisation: Organisation) -> None:
     page = task_state.revision.as_object()
     notify(
-        referents(organisation),
+        organisation_referents(organisation),
         kinds.COSIGN_REQUESTED,
         {
             "title": page.title,
