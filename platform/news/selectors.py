@@ -7,6 +7,7 @@ pages under a view restriction never do); each costs a fixed number of queries.
 from __future__ import annotations
 
 import calendar
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
@@ -73,10 +74,18 @@ def parse_month(value: str) -> date | None:
         return None
 
 
+_SLUG = re.compile(r"^[-\w]{1,200}$")
+
+
+def _slug(value) -> str:
+    value = str(value or "")
+    return value if _SLUG.match(value) else ""
+
+
 def read_filters(params) -> NewsFilters:
     """Filters from a query string: unknown values are ignored, never an error."""
-    tag_slug = str(params.get("tag", ""))[:100]
-    structure_slug = str(params.get("structure", ""))[:200]
+    tag_slug = _slug(params.get("tag"))[:100]
+    structure_slug = _slug(params.get("structure"))
     tag = Tag.objects.filter(slug=tag_slug).first() if tag_slug else None
     structure = (
         Organisation.objects.filter(

@@ -23,7 +23,9 @@ def home(db):
 
 @pytest.fixture
 def news_index(home):
-    index = NewsIndexPage(title="Actualités", slug="actualites", introduction="Du pôle.")
+    index = NewsIndexPage(
+        title="Actualités", slug="actualites", introduction="Du pôle."
+    )
     home.add_child(instance=index)
     index.save_revision().publish()
     return index
