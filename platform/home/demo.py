@@ -9,8 +9,9 @@ from __future__ import annotations
 from wagtail.models import Site
 
 from ptce.demo import DemoContext, register
+from ptce.models import SiteIdentity
 
-from .models import GlossaryTerm, HomePage, SiteIdentity, StandardPage
+from .models import GlossaryTerm, HomePage, StandardPage
 
 GLOSSARY: tuple[tuple[str, str, str], ...] = (
     (
@@ -216,7 +217,7 @@ def load_pages(ctx: DemoContext) -> HomePage:
         "",
         ACCESSIBILITY_BODY,
     )
-    identity = SiteIdentity.load(request_or_site=site)
+    identity = SiteIdentity.load()
     identity.name = "PTCE Rives Solidaires"
     identity.territory = "Villeurbanne et Vaulx-en-Velin"
     identity.tagline = "Coopérer pour l’emploi et la transition sur notre territoire"

@@ -4,113 +4,10 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
-from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
-
-
-@register_setting(icon="site")
-class SiteIdentity(BaseGenericSetting):
-    """The PTCE's identity, shown in every page's header and footer and in e-mails."""
-
-    name = models.CharField(_("PTCE name"), max_length=150, default="PTCE")
-    territory = models.CharField(_("territory"), max_length=150, blank=True)
-    tagline = models.CharField(_("tagline"), max_length=255, blank=True)
-    logo = models.ForeignKey(
-        "wagtailimages.Image",
-        verbose_name=_("logo"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    contact_email = models.EmailField(_("contact e-mail"), blank=True)
-    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
-    address = models.CharField(_("address"), max_length=255, blank=True)
-    charter = models.ForeignKey(
-        "wagtaildocs.Document",
-        verbose_name=_("charter document"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    legal_notice_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("legal notice page"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    accessibility_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("accessibility statement page"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    class AccessibilityStatus(models.TextChoices):
-        NONE = "none", _("not compliant")
-        PARTIAL = "partial", _("partially compliant")
-        FULL = "full", _("fully compliant")
-
-    accessibility_status = models.CharField(
-        _("RGAA compliance status"),
-        max_length=16,
-        choices=AccessibilityStatus.choices,
-        default=AccessibilityStatus.NONE,
-        help_text=_("As stated in the accessibility statement; shown in the footer."),
-    )
-    privacy_page = models.ForeignKey(
-        "wagtailcore.Page",
-        verbose_name=_("privacy policy page"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-
-    # The footer reads these on every request: fetch them with the setting.
-    select_related = [
-        "legal_notice_page",
-        "accessibility_page",
-        "privacy_page",
-        "charter",
-    ]
-
-    panels = [
-        MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("territory"), FieldPanel("tagline")],
-            heading=_("Identity"),
-        ),
-        FieldPanel("logo"),
-        MultiFieldPanel(
-            [
-                FieldPanel("contact_email"),
-                FieldPanel("contact_phone"),
-                FieldPanel("address"),
-            ],
-            heading=_("Contact"),
-        ),
-        FieldPanel("charter"),
-        MultiFieldPanel(
-            [
-                PageChooserPanel("legal_notice_page"),
-                PageChooserPanel("accessibility_page"),
-                FieldPanel("accessibility_status"),
-                PageChooserPanel("privacy_page"),
-            ],
-            heading=_("Legal pages (linked in the footer)"),
-        ),
-    ]
-
-    class Meta:
-        verbose_name = _("PTCE identity")
 
 
 class HomePage(Page):
@@ -142,10 +39,11 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         # Imported here: selectors import this module's models.
-        from .selectors import featured_organisations, key_figures
+        from .selectors import featured_organisations, home_cards, home_figures
 
         context = super().get_context(request, *args, **kwargs)
-        context["figures"] = key_figures()
+        context["figures"] = home_figures()
+        context["cards"] = home_cards()
         context["featured_organisations"] = featured_organisations(
             limit=self.featured_count
         )

@@ -7,7 +7,6 @@ grant(MODERATORS, "wagtailadmin.access_admin")
 grant(
     COORDINATORS,
     *(f"home.{a}_glossaryterm" for a in ("view", "add", "change", "delete")),
-    "home.change_siteidentity",
 )
 grant_pages(
     COORDINATORS, "add_page", "change_page", "publish_page", "lock_page", "unlock_page"

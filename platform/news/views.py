@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+from html import unescape
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -8,10 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from wagtail.models import TaskState
-
-from home.selectors import html_to_text
 
 from . import permissions, selectors, services
 from .forms import CosignDecisionForm, SubmissionForm
@@ -98,11 +99,17 @@ def submissions(request):
     )
 
 
+def _paragraph_text(html: str) -> str:
+    """A paragraph block back to the plain text a member typed (body_from_text)."""
+    with_breaks = re.sub(r"<br\s*/?>", "\n", html)
+    return unescape(strip_tags(with_breaks)).strip()
+
+
 def _initial(page: NewsPage) -> dict:
     draft = page.get_latest_revision_as_object()
     links = sorted(draft.cosigners.all(), key=lambda link: link.sort_order or 0)
     paragraphs = [
-        html_to_text(str(block.value.source))
+        _paragraph_text(str(block.value.source))
         for block in draft.body
         if block.block_type == "paragraph"
     ]

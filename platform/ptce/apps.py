@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
@@ -25,3 +25,26 @@ class PtceConfig(AppConfig):
         # app's permissions, wherever ptce sits in INSTALLED_APPS.
         last = [c for c in self.apps.get_app_configs() if c.models_module][-1]
         post_migrate.connect(_ensure_groups, sender=last, dispatch_uid="ptce_groups")
+        self._watch_identity()
+
+    def _watch_identity(self) -> None:
+        """Drop the cached identity when it, or what its footer links to, changes."""
+        from wagtail.documents import get_document_model
+        from wagtail.images import get_image_model
+        from wagtail.models import Page
+
+        from .identity import forget_identity
+
+        watched = (
+            self.get_model("SiteIdentity"),
+            Page,
+            get_image_model(),
+            get_document_model(),
+        )
+
+        def on_change(sender, instance, **kwargs) -> None:
+            if isinstance(instance, watched):
+                forget_identity()
+
+        post_save.connect(on_change, weak=False, dispatch_uid="ptce_identity_save")
+        post_delete.connect(on_change, weak=False, dispatch_uid="ptce_identity_delete")

@@ -124,4 +124,4 @@ def ensure_groups() -> dict[str, Group]:
 
 
 # The bottom app's own declarations (it cannot provide a plug-in module named roles).
-grant(COORDINATORS, "ptce.view_auditevent")
+grant(COORDINATORS, "ptce.change_siteidentity", "ptce.view_auditevent")
