@@ -230,7 +230,7 @@ def _related_news(tag_ids: list[int], *, exclude, limit: int) -> list[RelatedIte
         RelatedItem(
             title=page.title,
             url=page.url,
-            kind=_("News"),
+            kind=_("News item"),
             date=page.first_published_at,
             summary=page.introduction,
             shared_tags=page.shared,
