@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
-
-from ptce.home_blocks import Card, Figure, register_card, register_figure
+from ptce.home_blocks import Card, register_card
 
 from . import selectors
 
@@ -17,15 +15,5 @@ def home_card_context() -> dict:
 
 
 register_card(
-    Card(
-        key="news", order=40, template="news/home_card.html", context=home_card_context
-    )
-)
-register_figure(
-    Figure(
-        key="news.published",
-        order=40,
-        label=_("news items published"),
-        value=lambda: selectors.published_news().count(),
-    )
+    Card(key="news", order=40, template="news/home_card.html", context=home_card_context)
 )

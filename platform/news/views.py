@@ -203,6 +203,10 @@ def cosign_review(request, pk: int):
                 messages.success(request, _("The author is asked to make the changes."))
         except ValidationError as error:
             messages.error(request, _error_message(error))
+        except PermissionDenied:  # another référent answered in the meantime
+            messages.info(
+                request, _("This news item no longer awaits your co-signature.")
+            )
         return redirect("news:cosign_list")
     return render(
         request,

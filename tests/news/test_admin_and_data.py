@@ -79,3 +79,37 @@ def test_export_and_erase_keep_published_news_and_anonymise_cosignatures(
     erase_news(member)
     assert not NewsPage.objects.filter(pk=draft.pk).exists()
     assert export_news(UserFactory()) == {"proposed": [], "cosigned": []}
+
+
+def test_admin_publish_of_uncosigned_news_is_kept_as_a_draft(
+    client, admin_coordinator, news_index, structures
+):
+    from wagtail.test.utils.form_data import (
+        inline_formset,
+        nested_form_data,
+        streamfield,
+    )
+
+    client.force_login(admin_coordinator)
+    add = reverse("wagtailadmin_pages:add", args=["news", "newspage", news_index.pk])
+    data = nested_form_data(
+        {
+            "title": "Cosignée",
+            "slug": "cosignee",
+            "introduction": "Intro.",
+            "body": streamfield([]),
+            "tags": "",
+            "cosigners": inline_formset([{"organisation": structures[0].pk}]),
+            "action-publish": "action-publish",
+        }
+    )
+    response = client.post(add, data, follow=True)
+    assert response.status_code == HTTPStatus.OK
+    page = NewsPage.objects.get(slug="cosignee")
+    assert not page.live
+    assert "Enregistrée comme brouillon" in response.content.decode()
+    # Without co-signers, the coordinator publishes at once.
+    data.update({"title": "Seule", "slug": "seule"})
+    data.update(nested_form_data({"cosigners": inline_formset([])}))
+    client.post(add, data)
+    assert NewsPage.objects.get(slug="seule").live
