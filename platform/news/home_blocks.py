@@ -15,5 +15,7 @@ def home_card_context() -> dict:
 
 
 register_card(
-    Card(key="news", order=40, template="news/home_card.html", context=home_card_context)
+    Card(
+        key="news", order=40, template="news/home_card.html", context=home_card_context
+    )
 )
