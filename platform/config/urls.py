@@ -21,6 +21,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("mutualisation/", include("pooling.urls")),
     path("ressources/", include("resources.urls")),
+    path("", include("news.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 
