@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "members",
     "notifications",
     "home",
+    "forum",
     "ptce",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -181,6 +182,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE: Paris time
+    },
+    "forum-remind-moderators": {
+        "task": "forum.remind_moderators",
+        "schedule": crontab(minute=15),  # hourly: posts waiting for more than 24 h
     },
     "wagtail-publish-scheduled": {
         "task": "config.publish_scheduled",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("membres/", include("members.urls")),
     path("notifications/", include("notifications.urls")),
+    path("forum/", include("forum.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 
