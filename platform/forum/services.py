@@ -336,7 +336,7 @@ def guest_confirm(*, token: str) -> Post:
             _("This confirmation link is invalid or expired.")
         ) from exc
     post = (
-        Post.objects.select_for_update()
+        Post.objects.select_for_update(of=("self",))
         .select_related("thread__forum")
         .filter(pk=post_id, guest_email__iexact=email)
         .first()
@@ -365,7 +365,7 @@ def guest_confirm(*, token: str) -> Post:
 # --- moderation ----------------------------------------------------------------------
 def _locked(post: Post) -> Post:
     return (
-        Post.objects.select_for_update()
+        Post.objects.select_for_update(of=("self",))
         .select_related("thread__forum", "author")
         .get(pk=post.pk)
     )
@@ -628,7 +628,9 @@ def thread_moderate(
 ) -> Thread:
     """Close, reopen, pin, unpin, move a thread, or set a page thread's mode."""
     thread = (
-        Thread.objects.select_for_update().select_related("forum").get(pk=thread.pk)
+        Thread.objects.select_for_update(of=("self",))
+        .select_related("forum")
+        .get(pk=thread.pk)
     )
     _require_moderator(moderator, thread.forum)
     before = ""

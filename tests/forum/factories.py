@@ -32,6 +32,7 @@ class PostFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Post
+        skip_postgeneration_save = True
 
     thread = factory.SubFactory(ThreadFactory)
     author = factory.SubFactory(UserFactory)
