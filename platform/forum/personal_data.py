@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from ptce.personal_data import register
+from ptce.personal_data import register, user_addresses
 
 from .models import Flag, Post, Subscription, Suspension
 
@@ -46,8 +46,8 @@ def export_forum(user) -> dict:
 
 def erase_forum(user) -> None:
     own = Q(author=user)
-    if user.email:
-        own |= Q(author__isnull=True, guest_email__iexact=user.email)
+    for address in user_addresses(user):
+        own |= Q(author__isnull=True, guest_email__iexact=address)
     Post.objects.filter(own).update(
         ip_address=None, guest_email="", guest_name=_("Former member")
     )

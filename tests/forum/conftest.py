@@ -15,6 +15,12 @@ from .factories import ForumFactory, ThreadFactory
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
 
+@pytest.fixture(autouse=True)
+def _generous_rate_limits(settings):
+    # Tests post many messages from one person; the limits have their own tests.
+    settings.FORUM_RATE_LIMITS = {"person": (1000, 600), "address": (1000, 600)}
+
+
 @pytest.fixture
 def member(db):
     return MembershipFactory().user

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from forum import markup
 from forum.models import Forum, Mode, Post, Thread
+from ptce.search_providers import fold
 from tests.factories import UserFactory
 
 
@@ -38,7 +39,7 @@ class PostFactory(factory.django.DjangoModelFactory):
     author = factory.SubFactory(UserFactory)
     body = factory.Sequence(lambda n: f"Message numéro {n}")
     body_html = factory.LazyAttribute(lambda o: markup.render(o.body))
-    search_text = factory.LazyAttribute(lambda o: o.body.lower())
+    search_text = factory.LazyAttribute(lambda o: fold(o.body))
     status = Post.Status.PUBLISHED
     submitted_at = factory.LazyFunction(timezone.now)
     published_at = factory.LazyAttribute(
