@@ -69,12 +69,17 @@ def shoot(page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def comment(page, body: str, *, name: str = "", email: str = "") -> None:
-    form = page.locator("#forum form.forum-form")
+def fill(page, body: str, *, name: str = "", email: str = ""):
+    form = page.locator("form.forum-form")
     if name:
         form.get_by_label("Votre nom").fill(name)
         form.get_by_label("Votre adresse e-mail").fill(email)
     form.get_by_label("Votre message").fill(body)
+    return form
+
+
+def comment(page, body: str, **who: str) -> None:
+    form = fill(page, body, **who)
     follow(page, form.get_by_role("button", name="Poster ce message"))
 
 
@@ -87,16 +92,20 @@ def test_visitor_comment_confirmed_then_approved(open_page, article, mailoutbox)
     main = visitor.get_by_role("main")
     expect(main).to_contain_text("Ce forum est modéré a priori")
     expect(main).to_contain_text("Qui êtes-vous")
-    form = visitor.locator("#forum form.forum-form")
-    form.get_by_label("Votre message").fill("{{Bravo}} pour ce programme !")
-    follow(visitor, form.get_by_role("button", name="Prévisualiser"))
-    expect(visitor.locator(".forum-preview strong")).to_have_text("Bravo")
-    visit(visitor, article.url)
-    comment(
+    form = fill(
         visitor,
         "{{Bravo}} pour ce programme !",
         name="Camille Visiteuse",
         email="camille@exemple.fr",
+    )
+    follow(visitor, form.get_by_role("button", name="Prévisualiser"))
+    expect(visitor.locator(".forum-preview strong")).to_have_text("Bravo")
+    shoot(visitor, "comment-preview")
+    follow(
+        visitor,
+        visitor.locator("form.forum-form").get_by_role(
+            "button", name="Poster ce message"
+        ),
     )
     expect(visitor.get_by_role("main")).to_contain_text("en attente de validation")
     shoot(visitor, "comment-pending")
