@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "notifications",
     "home",
     "news",
+    "forum",
     "ptce",
     "resources",
     "pooling",
@@ -198,6 +199,10 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-daily-digest": {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE: Paris time
+    },
+    "forum-remind-moderators": {
+        "task": "forum.remind_moderators",
+        "schedule": crontab(minute=15),  # hourly: posts waiting for more than 24 h
     },
     "wagtail-publish-scheduled": {
         "task": "config.publish_scheduled",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("mutualisation/", include("pooling.urls")),
     path("ressources/", include("resources.urls")),
     path("", include("news.urls")),
+    path("forum/", include("forum.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 
