@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -19,6 +18,7 @@ from members import selectors as members_selectors
 from members.models import Organisation
 from ptce import home_blocks
 from ptce.identity import get_identity
+from ptce.pagecache import FRAGMENT_TIMEOUT, content_version
 
 from .glossary import Entry, fold
 from .models import ContactPage, GlossaryTerm
@@ -77,8 +77,10 @@ def glossary_entries() -> list[Entry]:
 
 
 def glossary_protected_phrases() -> tuple[str, ...]:
-    """Names and addresses never annotated: the PTCE's and its members' (cached)."""
-    phrases = cache.get(GLOSSARY_PROTECTED_CACHE_KEY)
+    """Names and addresses never annotated: the PTCE's and its members' (cached until
+    the content version changes: the identity or a structure saved)."""
+    key = f"{GLOSSARY_PROTECTED_CACHE_KEY}:{content_version()}"
+    phrases = cache.get(key)
     if phrases is None:
         identity = get_identity()
         names = Organisation.objects.filter(status=Organisation.Status.MEMBER)
@@ -92,12 +94,12 @@ def glossary_protected_phrases() -> tuple[str, ...]:
             )
             if phrase.strip()
         )
-        cache.set(GLOSSARY_PROTECTED_CACHE_KEY, phrases, timeout=None)
+        cache.set(key, phrases, timeout=FRAGMENT_TIMEOUT)
     return phrases
 
 
 def glossary_cache_clear() -> None:
-    cache.delete_many([GLOSSARY_CACHE_KEY, GLOSSARY_PROTECTED_CACHE_KEY])
+    cache.delete(GLOSSARY_CACHE_KEY)
 
 
 def glossary_by_letter() -> list[tuple[str, list[GlossaryTerm]]]:
@@ -189,27 +191,20 @@ class Link:
     url: str
 
 
-NAVIGATION_CACHE_KEY = "home:navigation:v1:{part}:{language}"
+NAVIGATION_CACHE_KEY = "home:navigation:v1:{part}:{language}:{version}"
 
 
 def _cached(part: str, build):
-    """`build()`'s links, cached per language until pages or the identity change."""
-    key = NAVIGATION_CACHE_KEY.format(part=part, language=get_language())
+    """`build()`'s links, cached per language and content version (ptce.pagecache):
+    a page published, moved or deleted, or the identity saved, makes a new version."""
+    key = NAVIGATION_CACHE_KEY.format(
+        part=part, language=get_language(), version=content_version()
+    )
     links = cache.get(key)
     if links is None:
         links = build()
-        cache.set(key, links, timeout=None)
+        cache.set(key, links, timeout=FRAGMENT_TIMEOUT)
     return links
-
-
-def navigation_cache_clear() -> None:
-    cache.delete_many(
-        [
-            NAVIGATION_CACHE_KEY.format(part=part, language=code)
-            for part in ("menu", "footer")
-            for code, _name in settings.LANGUAGES
-        ]
-    )
 
 
 def main_menu() -> list[Link]:

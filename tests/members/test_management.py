@@ -212,3 +212,30 @@ def test_descriptions_link_urls_safely_and_phones_dial(client, organisation):
     )
     assert "<script>alert" not in page and 'href="javascript' not in page
     assert '<a href="tel:+33472000000">04 72 00 00 00</a>' in page
+
+
+def test_an_applicant_completes_the_profile_while_the_application_waits(client):
+    from members.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    applicant = UserFactory()
+    organisation = OrganisationFactory(
+        status=Organisation.Status.APPLIED, applied_by=applicant
+    )
+    url = reverse("members:organisation_manage", args=[organisation.slug])
+    client.force_login(applicant)
+    dashboard = client.get(reverse("members:dashboard")).content.decode()
+    assert url in dashboard
+    assert client.get(url).status_code == HTTPStatus.OK
+    response = client.post(url, {"summary": "Atelier de réparation."})
+    assert response.status_code == HTTPStatus.FOUND
+    organisation.refresh_from_db()
+    assert organisation.summary == "Atelier de réparation."
+    # Nobody else, and not once the application is declined.
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+    Organisation.objects.filter(pk=organisation.pk).update(
+        status=Organisation.Status.DECLINED
+    )
+    client.force_login(applicant)
+    assert client.get(url).status_code == HTTPStatus.FORBIDDEN

@@ -21,7 +21,7 @@ def fold_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('members', '0003_organisation_limits_siret_unique'),
+        ('members', '0004_organisation_logo_validated'),
     ]
 
     operations = [
