@@ -109,6 +109,7 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[(APPROVE, _("Approve")), (DECLINE, _("Decline"))],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label=_("Reason (told to the requester)"),

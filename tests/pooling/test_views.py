@@ -104,7 +104,8 @@ def test_bad_input_is_refused_in_french_without_writing(
     data = {**booking_post(borrower, upcoming_day()), **changes}
     response = client.post(reverse("pooling:booking_create", args=[room.pk]), data)
     assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST)
-    if "\x00" not in str(changes):  # NUL bytes stop at ptce's middleware (400)
+    if not any("\x00" in value for value in changes.values()):
+        # (NUL bytes stop earlier, at ptce's middleware: a bare 400.)
         assert "error-summary" in response.content.decode()
     assert not Booking.objects.exists()
 
