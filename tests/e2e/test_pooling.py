@@ -89,7 +89,7 @@ def test_search_book_a_set_and_approve(open_page):
     owner_page = open_page()
     log_in(owner_page, referente.email, PASSWORD)
     badge = owner_page.get_by_role("banner").locator(".badge-count")
-    expect(badge).to_have_text("1demande attend votre décision")
+    expect(badge).to_have_text(re.compile(r"^1\s*demande attend votre décision"))
     follow(owner_page, badge)
     shoot(owner_page, "approvals")
     owner_main = owner_page.get_by_role("main")

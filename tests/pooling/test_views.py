@@ -326,6 +326,7 @@ def test_cancel_notifies_the_other_side(
     ).exists()
     page = client.get(booking.get_absolute_url()).content.decode()
     assert "Annulé" in page
+    assert "Confirmée → Annulée" in page  # the history, in words
 
 
 # --- Pages and their query counts ----------------------------------------------------
