@@ -56,18 +56,22 @@ def money_field(verbose_name, **kwargs) -> models.DecimalField:
     )
 
 
-class RateUnit(models.TextChoices):
-    HOUR = "hour", _("per hour")
-    HALF_DAY = "half_day", _("per half-day")
-    DAY = "day", _("per day")
-    USE = "use", _("per use")
+class RateUnit:
+    """Values of resources.Resource.PriceUnit that carry a rate."""
+
+    HOUR = "hour"
+    HALF_DAY = "half_day"
+    DAY = "day"
+    USE = "use"
 
 
-class VatRegime(models.TextChoices):
-    EXEMPT = "exempt_261b", _("VAT exempt (art. 261 B CGI)")
-    TAXABLE = "taxable", _("Subject to VAT")
-    FRANCHISE = "franchise_293b", _("VAT not applicable (art. 293 B CGI)")
-    NOT_LIABLE = "not_liable", _("Not liable to VAT")
+class VatRegime:
+    """Values of resources.Resource.VatRegime (labels live there)."""
+
+    EXEMPT = "exempt_261b"
+    TAXABLE = "taxable"
+    FRANCHISE = "franchise_293b"
+    NOT_LIABLE = "not_liable"
 
 
 def _local_days(start: datetime, end: datetime) -> list[date]:
