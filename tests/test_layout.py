@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ["config", "members", "home", "notifications", "ptce"]
+APPS = ["config", "members", "home", "notifications", "ptce", "resources", "pooling"]
 
 
 def test_platform_folder_is_not_a_package():

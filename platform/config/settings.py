@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "notifications",
     "home",
     "ptce",
+    "resources",
+    "pooling",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

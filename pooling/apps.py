@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PoolingConfig(AppConfig):
+    name = "pooling"
+    verbose_name = _("Pooling")
+    default_auto_field = "django.db.models.BigAutoField"
