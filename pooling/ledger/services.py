@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.permissions import is_coordinator
-from pooling.money import ZERO, VatRegime, billable_units, to_cents, with_vat
+from pooling.money import ZERO, to_cents
 from ptce.services import audit_record
 
 from . import periods
@@ -76,7 +76,7 @@ def _cost_items(booking: Booking, amount: Decimal) -> list[dict]:
     resource = booking.resource
     if resource.kind != "staff" or not amount:
         return []
-    hours = billable_units("hour", booking.start, booking.end) * booking.quantity
+    hours = Decimal(booking.duration_minutes) / 60 * booking.quantity
     items = [
         {
             "category": item.category,
@@ -110,13 +110,9 @@ def record_confirmation(*, booking: Booking, by: User | None) -> LedgerLine | No
         return existing.get()
     _lock_ledger(exclusive=False)
     unit, unit_price, units, amount = _frozen_price(booking)
-    regime = booking.vat_regime or resource.vat_regime or VatRegime.NOT_LIABLE
-    rate = booking.vat_rate if booking.vat_rate is not None else resource.vat_rate
-    vat = (
-        to_cents(booking.vat_amount)
-        if booking.vat_amount is not None
-        else with_vat(amount, regime=regime, rate_percent=rate).vat
-    )
+    regime = booking.vat_regime or resource.vat_regime
+    rate = booking.vat_rate or 0
+    vat = to_cents(booking.vat_amount or 0)
     service_month = periods.month_of(booking.start)
     line = LedgerLine.objects.create(
         booking=booking,
