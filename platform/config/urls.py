@@ -15,6 +15,8 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("membres/", include("members.urls")),
     path("notifications/", include("notifications.urls")),
+    path("mutualisation/releves/", include("pooling.ledger.urls")),
+    path("mutualisation/calendriers/", include("pooling.calendars.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 

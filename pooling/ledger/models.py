@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from pooling.money import money_field
+from resources.models import Resource
 
 
 class LedgerLine(models.Model):
@@ -54,15 +55,21 @@ class LedgerLine(models.Model):
     )
     # Frozen copies: the statement reads the same after the resource is renamed.
     label = models.CharField(_("description"), max_length=300)
-    resource_kind = models.CharField(_("kind of resource"), max_length=16)
+    resource_kind = models.CharField(
+        _("kind of resource"), max_length=16, choices=Resource.Kind.choices
+    )
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
-    price_unit = models.CharField(_("price unit"), max_length=16, blank=True)
+    price_unit = models.CharField(
+        _("price unit"), max_length=16, choices=Resource.PriceUnit.choices, blank=True
+    )
     unit_price = money_field(_("unit price excl. VAT"))
     units = models.DecimalField(_("units charged"), max_digits=10, decimal_places=2)
     amount_excl_vat = money_field(_("amount excl. VAT"))
-    vat_regime = models.CharField(_("VAT regime"), max_length=16)
+    vat_regime = models.CharField(
+        _("VAT regime"), max_length=16, choices=Resource.VatRegime.choices
+    )
     vat_rate = models.DecimalField(
         _("VAT rate (%)"), max_digits=4, decimal_places=2, default=0
     )
@@ -158,7 +165,9 @@ class Quota(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    resource_kind = models.CharField(_("kind of resource"), max_length=16, blank=True)
+    resource_kind = models.CharField(
+        _("kind of resource"), max_length=16, choices=Resource.Kind.choices, blank=True
+    )
     # Whose resources a kind-wide quota covers (the owner who set it), None = all.
     owner = models.ForeignKey(
         "members.Organisation",

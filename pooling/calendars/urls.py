@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "pooling_calendars"
+
+urlpatterns = [
+    path("", views.calendars, name="index"),
+    path("nouvelle-adresse/", views.token_regenerate, name="regenerate"),
+    path("<str:token>/moi.ics", views.person_feed, name="person"),
+    path(
+        "<str:token>/structure/<slug:slug>.ics",
+        views.organisation_feed,
+        name="organisation",
+    ),
+    path("<str:token>/ressource/<int:pk>.ics", views.resource_feed, name="resource"),
+]
