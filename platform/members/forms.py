@@ -5,8 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Organisation
-from .validators import normalize_siret
+from .validators import normalize_phone, normalize_rna, normalize_siret
 
+# Keep in step with DESCRIPTION_MAX_LENGTH.
+DESCRIPTION_HELP = _("5,000 characters at most.")
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 LOGO_FORMATS = {"JPEG", "PNG", "WEBP"}
 ERASE_CONFIRMATION_WORD = "SUPPRIMER"
@@ -56,13 +58,18 @@ class OrganisationApplicationForm(forms.ModelForm):
         help_texts = {
             "siret": _("14 digits, spaces allowed."),
             "rna": _("Associations only: the letter W followed by 9 digits."),
+            "description": DESCRIPTION_HELP,
         }
 
     def clean_siret(self) -> str:
-        return normalize_siret(self.cleaned_data["siret"])
+        value = self.cleaned_data["siret"]
+        siret = normalize_siret(value)
+        if value.strip() and not siret:
+            raise ValidationError(_("A SIRET number has exactly 14 digits."))
+        return siret
 
     def clean_rna(self) -> str:
-        return self.cleaned_data["rna"].strip().upper()
+        return normalize_rna(self.cleaned_data["rna"])
 
 
 # What a structure's référents edit themselves, and what its public page shows.
@@ -86,7 +93,13 @@ class OrganisationProfileForm(forms.ModelForm):
         help_texts = {
             "logo": _("PNG, JPEG or WebP image, 2 MB at most."),
             "summary": _("One or two sentences shown in the directory."),
+            "description": DESCRIPTION_HELP,
+            "postal_code": _("5 digits, e.g. 69100."),
+            "public_phone": _("e.g. 04 78 00 00 00"),
         }
+
+    def clean_public_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["public_phone"])
 
     def clean_logo(self):
         logo = self.cleaned_data.get("logo")
@@ -116,6 +129,7 @@ class JoinRequestForm(forms.Form):
         label=_("Message to the référents (optional)"),
         required=False,
         max_length=2000,
+        help_text=_("2,000 characters at most."),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
@@ -136,6 +150,7 @@ class ApplicationDecisionForm(forms.Form):
         label=_("Reason (sent to the applicant)"),
         required=False,
         max_length=2000,
+        help_text=_("2,000 characters at most."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

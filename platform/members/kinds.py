@@ -47,5 +47,7 @@ register(
         template_prefix="members/email/invitation",
         default_email=EmailChoice.IMMEDIATE,
         user_configurable=False,
+        # The link lets whoever holds it join the structure: see Kind.secret.
+        secret=True,
     )
 )

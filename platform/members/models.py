@@ -2,12 +2,26 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .validators import normalize_siret, validate_rna, validate_siret
+from .validators import (
+    normalize_phone,
+    normalize_rna,
+    normalize_siret,
+    validate_phone,
+    validate_postal_code,
+    validate_rna,
+    validate_siret,
+)
+
+# Free text is bounded everywhere: a 200,000-character description is nobody's profile.
+DESCRIPTION_MAX_LENGTH = 5000
+NOTE_MAX_LENGTH = 2000
 
 
 class EmailUserManager(UserManager):
@@ -38,7 +52,10 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
     job_title = models.CharField(_("job title"), max_length=150, blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # E.164 (+33478000000), shown in the French format (members_tags.phone).
+    phone = models.CharField(
+        _("phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
     # Set when the person erased their account (RGPD): the row stays so that what they
     # wrote elsewhere keeps an author, but nothing personal is left on it.
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
@@ -126,14 +143,23 @@ class Organisation(models.Model):
         _("status"), max_length=16, choices=Status.choices, default=Status.APPLIED
     )
     summary = models.CharField(_("summary"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        max_length=DESCRIPTION_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
+    )
     logo = models.ImageField(_("logo"), upload_to="organisations/logos/", blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=10, blank=True, validators=[validate_postal_code]
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     website = models.URLField(_("website"), blank=True)
     public_email = models.EmailField(_("public e-mail"), blank=True)
-    public_phone = models.CharField(_("public phone"), max_length=30, blank=True)
+    public_phone = models.CharField(
+        _("public phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
     applied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("applied by"),
@@ -146,7 +172,9 @@ class Organisation(models.Model):
     joined_at = models.DateTimeField(_("joined the PTCE at"), null=True, blank=True)
     decision_note = models.TextField(
         _("reason for the decision"),
+        max_length=NOTE_MAX_LENGTH,
         blank=True,
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH)],
         help_text=_("Given to the applicant when an application is declined."),
     )
 
@@ -155,6 +183,14 @@ class Organisation(models.Model):
         verbose_name_plural = _("member structures")
         ordering = ["name"]
         indexes = [models.Index(fields=["status", "category"])]
+        constraints = [
+            # A SIRET identifies one establishment: one structure per SIRET.
+            models.UniqueConstraint(
+                fields=["siret"],
+                condition=~models.Q(siret=""),
+                name="members_organisation_siret_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -171,11 +207,16 @@ class Organisation(models.Model):
         return self.category == self.Category.ESS
 
     def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-
-        self.siret = normalize_siret(self.siret)
-        self.rna = (self.rna or "").strip().upper()
         errors = {}
+        if self.siret and not normalize_siret(self.siret):
+            # "---" or " . " would otherwise be stored as "no SIRET".
+            errors["siret"] = _("A SIRET number has exactly 14 digits.")
+        self.siret = normalize_siret(self.siret)
+        self.rna = normalize_rna(self.rna)
+        try:
+            self.public_phone = normalize_phone(self.public_phone)
+        except ValidationError:
+            pass  # reported by the field's validator
         if self.legal_form and self.category != self.Category.ESS:
             errors["legal_form"] = _("Only ESS enterprises have an ESS legal form.")
         if self.rna and self.legal_form not in (
@@ -184,8 +225,24 @@ class Organisation(models.Model):
             "association_alsace_moselle",
         ):
             errors["rna"] = _("Only associations have an RNA number.")
+        if "siret" not in errors and self.siret:
+            holder = self.siret_holder()
+            if holder is not None:
+                errors["siret"] = _(
+                    "This SIRET number is already that of %(name)s: a structure "
+                    "cannot be registered twice."
+                ) % {"name": holder.name}
         if errors:
             raise ValidationError(errors)
+
+    def siret_holder(self) -> Organisation | None:
+        """The other structure registered with this SIRET, if any."""
+        return (
+            Organisation.objects.filter(siret=self.siret)
+            .exclude(pk=self.pk)
+            .only("name", "slug")
+            .first()
+        )
 
 
 class Membership(models.Model):
@@ -292,7 +349,12 @@ class JoinRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="join_requests",
     )
-    message = models.TextField(_("message"), blank=True)
+    message = models.TextField(
+        _("message"),
+        max_length=NOTE_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(NOTE_MAX_LENGTH)],
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )

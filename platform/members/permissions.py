@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ptce.roles import COORDINATORS, MODERATORS
+
 from .models import JoinRequest, Membership, Organisation
 
 if TYPE_CHECKING:
@@ -11,9 +13,9 @@ if TYPE_CHECKING:
 
     from .models import Invitation, User
 
-# Group names; the groups themselves are created by the Wagtail side (post_migrate).
-COORDINATORS_GROUP = "Coordinateurs"
-MODERATORS_GROUP = "Modérateurs"
+# The groups are built from every app's roles.py (ptce.roles).
+COORDINATORS_GROUP = COORDINATORS
+MODERATORS_GROUP = MODERATORS
 
 
 def _is_signed_in(user: User | AnonymousUser | None) -> bool:

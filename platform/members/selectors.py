@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .models import Invitation, JoinRequest, Membership, Organisation, User
+from .permissions import COORDINATORS_GROUP
 
 
 def member_organisations() -> QuerySet[Organisation]:
@@ -143,4 +144,23 @@ def pending_applications() -> QuerySet[Organisation]:
         Organisation.objects.filter(status=Organisation.Status.APPLIED)
         .select_related("applied_by")
         .order_by("created_at")
+    )
+
+
+def coordinators() -> list[User]:
+    """Who the coordination is: active superusers and the Coordinateurs group."""
+    return list(
+        User.objects.filter(is_active=True, erased_at__isnull=True)
+        .filter(Q(is_superuser=True) | Q(groups__name=COORDINATORS_GROUP))
+        .distinct()
+    )
+
+
+def organisation_referents(organisation: Organisation) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=organisation,
+            memberships__role=Membership.Role.REFERENT,
+        )
     )

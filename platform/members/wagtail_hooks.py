@@ -11,6 +11,8 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from ptce.exports import SpreadsheetExportViewMixin
+
 from .apps import MembersConfig
 from .eligibility import eligibility_check
 from .forms import PROFILE_FIELDS
@@ -22,7 +24,11 @@ def _label(model, field: str) -> str:
     return capfirst(model._meta.get_field(field).verbose_name)
 
 
-class RelatedIndexView(IndexView):
+class ExportIndexView(SpreadsheetExportViewMixin, IndexView):
+    """Exports in French formats, formulas neutralised (ptce.exports)."""
+
+
+class RelatedIndexView(ExportIndexView):
     """An index whose rows fetch their related objects in the same query."""
 
     list_select_related: tuple[str, ...] = ()
@@ -45,6 +51,7 @@ class OrganisationViewSet(ModelViewSet):
     name = "member_structures"
     url_prefix = "membres/structures"
     model = Organisation
+    index_view_class = ExportIndexView
     icon = "group"
     menu_order = 100
     list_display = ["name", "category", "legal_form", "status", "city", "siret"]

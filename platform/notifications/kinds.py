@@ -44,6 +44,9 @@ class Kind:
     default_email: str = EmailChoice.IMMEDIATE
     # Kinds a person cannot opt out of by e-mail (e.g. account security).
     user_configurable: bool = True
+    # E-mails that carry a key (password reset, address confirmation, invitation
+    # links): their bodies are never shown to anyone and are forgotten once sent.
+    secret: bool = False
 
 
 _registry: dict[str, Kind] = {}
@@ -68,6 +71,11 @@ def all_kinds() -> list[Kind]:
     return sorted(_registry.values(), key=lambda kind: kind.key)
 
 
+def secret_kinds() -> list[str]:
+    """Keys of the kinds whose e-mails carry a key (see Kind.secret)."""
+    return sorted(key for key, kind in _registry.items() if kind.secret)
+
+
 # --- This app's own kinds ------------------------------------------------------------
 ACCOUNT = "account"
 ANNOUNCEMENT = "notifications.announcement"
@@ -81,6 +89,7 @@ register(
         template_prefix="account/email/generic",
         default_email=EmailChoice.IMMEDIATE,
         user_configurable=False,
+        secret=True,
     )
 )
 register(

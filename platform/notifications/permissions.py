@@ -21,6 +21,10 @@ def can_read_notification(user, notification: Notification) -> bool:
 
 
 def can_resend_delivery(user, delivery: EmailDelivery) -> bool:
+    # A secret e-mail's body is forgotten after a while (its key has expired by
+    # then): there is nothing left to resend.
     return (
-        can_manage_deliveries(user) and delivery.status == EmailDelivery.Status.FAILED
+        can_manage_deliveries(user)
+        and delivery.status == EmailDelivery.Status.FAILED
+        and bool(delivery.body_text)
     )

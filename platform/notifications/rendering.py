@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.template import Context, TemplateDoesNotExist, engines
 from django.template.base import Template
 from django.urls import reverse
+
+from ptce.identity import absolute_url
 
 FALLBACK_HTML = "email/notification.html"
 
@@ -25,12 +26,6 @@ def _optional(name: str) -> Template | None:
         return _engine().get_template(name)
     except TemplateDoesNotExist:
         return None
-
-
-def absolute_url(path: str) -> str:
-    if not path or path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.SITE_URL}{path}"
 
 
 @dataclass

@@ -25,15 +25,20 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 
-from .kinds import ACCOUNT, ANNOUNCEMENT, DIGEST, EmailChoice, Kind, get_kind
+from ptce.identity import absolute_url, get_identity
+
+from .kinds import (
+    ACCOUNT,
+    ANNOUNCEMENT,
+    DIGEST,
+    EmailChoice,
+    Kind,
+    get_kind,
+    secret_kinds,
+)
 from .models import DigestItem, EmailDelivery, Notification, Preference
 from .permissions import can_resend_delivery, can_send_announcement
-from .rendering import (
-    KindTemplates,
-    absolute_url,
-    preferences_url,
-    unsubscribe_url,
-)
+from .rendering import KindTemplates, preferences_url, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +49,9 @@ CLAIM_LEASE = timedelta(minutes=10)
 # Younger pending rows are probably still in the broker's queue.
 SWEEP_STALE_AFTER = timedelta(minutes=5)
 UNSUBSCRIBE_SALT = "notifications.unsubscribe"
+# A failed or cancelled e-mail that carries a key keeps its body this long, for the
+# admin's "resend"; by then its key has expired (invitations: 14 days).
+SECRET_BODY_RETENTION = timedelta(days=14)
 
 
 # --- notify ------------------------------------------------------------------------
@@ -151,16 +159,10 @@ def _target_key(target: Any) -> tuple[ContentType | None, str]:
     return ContentType.objects.get_for_model(target), str(target.pk)
 
 
-def _site_identity():
-    from home.models import SiteIdentity  # home's models import Wagtail: load late
-
-    return SiteIdentity.load()
-
-
 def _email_context(kind: Kind) -> dict[str, Any]:
     """What every e-mail's layout and footer read, whichever path queued it."""
     return {
-        "site": _site_identity(),
+        "site": get_identity(),
         "kind": kind,
         "preferences_url": preferences_url(),
     }
@@ -287,8 +289,40 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
         sent_at=timezone.now(),
         last_error="",
         next_attempt_at=None,
+        **sent_body_fields(delivery.kind),
     )
     return SendOutcome("sent")
+
+
+def sent_body_fields(kind: str) -> dict[str, str]:
+    """What to write over a sent e-mail's body: nothing, or blanks for a secret kind.
+
+    Merged into the UPDATE that marks a delivery sent, so forgetting a password-reset
+    or invitation link costs no extra query.
+    """
+    try:
+        secret = get_kind(kind).secret
+    except LookupError:
+        secret = False
+    return {"body_text": "", "body_html": ""} if secret else {}
+
+
+def secret_bodies_forget(*, now=None) -> int:
+    """Blank the bodies of secret e-mails that no longer need them; returns how many.
+
+    Sent ones (should the sending path have missed them), and failed or cancelled ones
+    past SECRET_BODY_RETENTION. Run by the sweeper.
+    """
+    now = now or timezone.now()
+    done = Q(status=EmailDelivery.Status.SENT) | Q(
+        status__in=[EmailDelivery.Status.FAILED, EmailDelivery.Status.CANCELLED],
+        created_at__lt=now - SECRET_BODY_RETENTION,
+    )
+    return (
+        EmailDelivery.objects.filter(done, kind__in=secret_kinds())
+        .exclude(body_text="", body_html="")
+        .update(body_text="", body_html="")
+    )
 
 
 def _delivery_claim(delivery_id: int) -> EmailDelivery | None:
@@ -359,6 +393,7 @@ def outbox_sweep(*, stale_after: timedelta = SWEEP_STALE_AFTER) -> int:
     expired.update(
         status=EmailDelivery.Status.PENDING, last_error="Claim lease expired"
     )
+    secret_bodies_forget(now=now)
     due = (
         EmailDelivery.objects.filter(
             status=EmailDelivery.Status.PENDING, created_at__lte=now - stale_after

@@ -1,4 +1,10 @@
-"""The e-mail outbox in the Wagtail admin: a read-only list, "resend" for failures."""
+"""The e-mail outbox in the Wagtail admin: a read-only list, "resend" for failures.
+
+Metadata only (kind, recipient, subject, status, attempts, dates): bodies are never
+shown. Account e-mails and invitations carry keys (a password-reset link lets whoever
+reads it take over the account), and every notification carries its recipient's own
+unsubscribe link.
+"""
 
 from __future__ import annotations
 
@@ -69,7 +75,6 @@ class EmailDeliveryViewSet(ModelViewSet):
         "last_error",
         "created_at",
         "sent_at",
-        "body_text",
     ]
     form_fields = ["status"]  # required by the viewset; the edit view is never allowed
 

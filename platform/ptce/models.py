@@ -5,6 +5,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, PageChooserPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 
 
 class AuditEvent(models.Model):
@@ -51,3 +53,109 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target_label}"
+
+
+@register_setting(icon="site")
+class SiteIdentity(BaseGenericSetting):
+    """The PTCE's identity, shown in every page's header and footer and in e-mails.
+
+    Read it with `ptce.identity.get_identity()` (cached, invalidated on save).
+    """
+
+    name = models.CharField(_("PTCE name"), max_length=150, default="PTCE")
+    territory = models.CharField(_("territory"), max_length=150, blank=True)
+    tagline = models.CharField(_("tagline"), max_length=255, blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("logo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=30, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    charter = models.ForeignKey(
+        "wagtaildocs.Document",
+        verbose_name=_("charter document"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    legal_notice_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("legal notice page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    accessibility_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("accessibility statement page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class AccessibilityStatus(models.TextChoices):
+        NONE = "none", _("not compliant")
+        PARTIAL = "partial", _("partially compliant")
+        FULL = "full", _("fully compliant")
+
+    accessibility_status = models.CharField(
+        _("RGAA compliance status"),
+        max_length=16,
+        choices=AccessibilityStatus.choices,
+        default=AccessibilityStatus.NONE,
+        help_text=_("As stated in the accessibility statement; shown in the footer."),
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        verbose_name=_("privacy policy page"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    # The footer reads these on every request: fetch them with the setting.
+    select_related = [
+        "legal_notice_page",
+        "accessibility_page",
+        "privacy_page",
+        "charter",
+        "logo",
+    ]
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("name"), FieldPanel("territory"), FieldPanel("tagline")],
+            heading=_("Identity"),
+        ),
+        FieldPanel("logo"),
+        MultiFieldPanel(
+            [
+                FieldPanel("contact_email"),
+                FieldPanel("contact_phone"),
+                FieldPanel("address"),
+            ],
+            heading=_("Contact"),
+        ),
+        FieldPanel("charter"),
+        MultiFieldPanel(
+            [
+                PageChooserPanel("legal_notice_page"),
+                PageChooserPanel("accessibility_page"),
+                FieldPanel("accessibility_status"),
+                PageChooserPanel("privacy_page"),
+            ],
+            heading=_("Legal pages (linked in the footer)"),
+        ),
+    ]
+
+    class Meta:
+        verbose_name = _("PTCE identity")

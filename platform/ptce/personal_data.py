@@ -61,6 +61,18 @@ def covered_models() -> set[str]:
     return {label.lower() for entry in _registry.values() for label in entry.models}
 
 
+def user_addresses(user) -> set[str]:
+    """Every address of the person (login and allauth's), lower-cased.
+
+    Erasers match what was sent to the person on these; call before the addresses
+    themselves are erased (members erases them last).
+    """
+    from allauth.account.models import EmailAddress  # loaded once apps are ready
+
+    stored = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
+    return {address.lower() for address in (user.email, *stored) if address}
+
+
 def export_all(user) -> dict[str, Any]:
     return {entry.key: entry.export(user) for entry in entries()}
 

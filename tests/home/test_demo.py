@@ -11,12 +11,14 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import Page, PageLogEntry, Revision
 
-from home.demo import DEMO_PASSWORD, demo_siret
-from home.models import GlossaryTerm, SiteIdentity, StandardPage
+from home.models import GlossaryTerm, StandardPage
+from members.demo import demo_siret
 from members.eligibility import eligibility_check
 from members.models import JoinRequest, Membership, Organisation
 from members.permissions import COORDINATORS_GROUP, MODERATORS_GROUP
 from members.validators import luhn_is_valid, validate_siret
+from ptce.demo import DEMO_PASSWORD
+from ptce.models import SiteIdentity
 
 pytestmark = pytest.mark.django_db
 

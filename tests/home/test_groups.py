@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.models import Group
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
 
-from home.groups import ensure_groups
 from members.permissions import COORDINATORS_GROUP, MODERATORS_GROUP
+from ptce.roles import ensure_groups
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_coordinator_permissions():
             assert coordinator.has_perm(f"members.{action}_{model}")
     assert not coordinator.has_perm("members.delete_organisation")
     assert coordinator.has_perm("home.change_glossaryterm")
-    assert coordinator.has_perm("home.change_siteidentity")
+    assert coordinator.has_perm("ptce.change_siteidentity")
     home = Site.objects.get(is_default_site=True).root_page
     page_perms = home.permissions_for_user(coordinator)
     assert page_perms.can_add_subpage()
@@ -76,7 +76,7 @@ def test_moderator_permissions_are_read_only_on_members():
     assert moderator.has_perm("wagtailadmin.access_admin")
     assert moderator.has_perm("members.view_organisation")
     assert not moderator.has_perm("members.change_organisation")
-    assert not moderator.has_perm("home.change_siteidentity")
+    assert not moderator.has_perm("ptce.change_siteidentity")
     home = Site.objects.get(is_default_site=True).root_page
     assert not home.permissions_for_user(moderator).can_add_subpage()
 

@@ -7,8 +7,9 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.models import Site
 
-from home.models import GlossaryTerm, SiteIdentity, StandardPage
+from home.models import GlossaryTerm, StandardPage
 from members.models import Organisation
+from ptce.models import SiteIdentity
 from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.urls import reverse
 from members import services
 from members.models import Invitation, JoinRequest, Membership, Organisation, User
 from notifications.models import EmailDelivery, Notification, Preference
+from ptce import personal_data
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -125,7 +127,8 @@ def test_the_word_supprimer_does_not_replace_a_password(client):
 
 def test_erasure_with_the_word_supprimer_runs_other_apps_erasers(client, monkeypatch):
     erased = []
-    monkeypatch.setattr(services, "_data_erasers", {"test": erased.append})
+    monkeypatch.setattr(personal_data, "_registry", dict(personal_data._registry))
+    personal_data.register(key="test", models=(), export=list, erase=erased.append)
     user = UserFactory(password=None)  # an account without a password
     client.force_login(user)
     client.post(reverse("members:account_delete"), {"confirmation": "SUPPRIMER"})
@@ -204,6 +207,6 @@ def test_a_join_request_racing_another_gets_a_message_not_an_error(organisation)
     user = UserFactory()
     JoinRequest.objects.create(user=user, organisation=organisation)
     with mock.patch.object(QuerySet, "exists", return_value=False):
-        with pytest.raises(services.ValidationError):
+        with pytest.raises(ValidationError):
             services.join_request_create(organisation=organisation, by=user)
     assert JoinRequest.objects.filter(user=user).count() == 1

@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from members.models import Organisation
 from members.permissions import MODERATORS_GROUP
@@ -74,7 +76,7 @@ def test_csv_export_has_useful_columns_and_respects_filters(client, coordinator)
     client.force_login(coordinator)
     response = export(client, "csv", category=C.ESS)
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = _csv_rows(response)
     header, *data = rows
     assert header[:5] == ["Nom", header[1], header[2], header[3], "SIRET"]
     assert len(data) == 1
@@ -85,11 +87,51 @@ def test_csv_export_has_useful_columns_and_respects_filters(client, coordinator)
     assert "ess" not in data[0][1:4]
 
 
+def _csv_rows(response) -> list[list[str]]:
+    content = response.content
+    assert content.startswith(b"\xef\xbb\xbf")  # Excel reads UTF-8 with a BOM only
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
+
+
 def test_xlsx_export(client, coordinator):
-    OrganisationFactory()
+    OrganisationFactory(
+        name="Épicerie", joined_at=datetime(2026, 11, 30, 13, 5, tzinfo=UTC)
+    )
     client.force_login(coordinator)
     response = export(client, "xlsx")
     assert "spreadsheetml" in response["Content-Type"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header, row = list(sheet.iter_rows(values_only=True))
+    assert header[0] == "Nom" and row[0] == "Épicerie"
+    # Paris wall-clock time, as a real date cell.
+    joined = row[header.index("Adhésion au PTCE le")]
+    assert joined.timetuple()[:5] == (2026, 11, 30, 14, 5) and joined.tzinfo is None
+
+
+def test_exports_neutralise_formulas_in_french_formats(client, coordinator):
+    """A structure named =HYPERLINK(...) or a phone =1+2 must not run in Excel."""
+    organisation = OrganisationFactory(
+        name='=HYPERLINK("http://evil.example","Cliquez")',
+        public_phone="=1+2",
+        city="@SUM(A1)",
+        is_esus=True,
+        joined_at=datetime(2026, 11, 30, 13, 5, tzinfo=UTC),
+    )
+    MembershipFactory(organisation=organisation)
+    client.force_login(coordinator)
+    header, row = _csv_rows(export(client, "csv"))
+    assert row[0] == '\'=HYPERLINK("http://evil.example","Cliquez")'
+    assert "'=1+2" in row and "'@SUM(A1)" in row
+    assert row[header.index("Agrément ESUS")] == "Oui"
+    assert row[header.index("Structure d’insertion (SIAE)")] == "Non"
+    assert row[header.index("Adhésion au PTCE le")] == "30/11/2026 14:05"
+    people = client.get(reverse("member_memberships:index"), {"export": "csv"})
+    header, row = _csv_rows(people)
+    assert header[:2] == ["Structure membre", "Personne"]
+    assert row[0].startswith("'=HYPERLINK")
+    sheet = load_workbook(io.BytesIO(export(client, "xlsx").content)).active
+    cells = list(sheet.iter_rows(min_row=2, values_only=True))[0]
+    assert cells[0].startswith("'=HYPERLINK")
 
 
 def test_list_has_a_fixed_number_of_queries(

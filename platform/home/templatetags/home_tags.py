@@ -6,7 +6,7 @@ from django import template
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from home.models import SiteIdentity
+from ptce.identity import get_identity
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ class FooterLink:
 def footer_links(context) -> list[FooterLink]:
     """The footer's legal links: only pages set and published (never a dead link)."""
     request = context.get("request")
-    identity = SiteIdentity.load(request_or_site=request)
+    identity = get_identity()
     links = []
     pages = [
         (identity.legal_notice_page, _("Legal notice")),

@@ -1,0 +1,144 @@
+"""People in a structure: roles, removals and join requests.
+
+Rule kept here: a structure keeps at least one référent.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from notifications.services import notify
+from ptce.identity import absolute_url
+
+from .. import permissions
+from ..models import JoinRequest, Membership, Organisation, User
+from ..selectors import coordinators, organisation_referents
+
+
+def _lock_referents(organisation: Organisation) -> int:
+    # Lock the structure row so two référents demoting each other at once cannot
+    # both succeed and leave the structure without any.
+    Organisation.objects.select_for_update().get(pk=organisation.pk)
+    return Membership.objects.filter(
+        organisation=organisation, role=Membership.Role.REFERENT
+    ).count()
+
+
+def _ensure_not_last_referent(membership: Membership) -> None:
+    if membership.role != Membership.Role.REFERENT:
+        return
+    if _lock_referents(membership.organisation) <= 1:
+        raise ValidationError(
+            _(
+                "%(organisation)s must keep at least one référent: name another "
+                "référent first."
+            )
+            % {"organisation": membership.organisation.name}
+        )
+
+
+@transaction.atomic
+def membership_update(
+    *,
+    membership: Membership,
+    by: User,
+    role: str,
+    show_in_directory: bool,
+) -> Membership:
+    if not permissions.can_manage_organisation(by, membership.organisation):
+        raise PermissionDenied
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Unknown role."))
+    if role != Membership.Role.REFERENT:
+        _ensure_not_last_referent(membership)
+    membership.role = role
+    membership.show_in_directory = show_in_directory
+    membership.save(update_fields=["role", "show_in_directory"])
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    if not permissions.can_manage_organisation(by, membership.organisation):
+        raise PermissionDenied
+    _ensure_not_last_referent(membership)
+    membership.delete()
+
+
+@transaction.atomic
+def join_request_create(
+    *, organisation: Organisation, by: User, message: str = ""
+) -> JoinRequest:
+    if permissions.is_member_of(by, organisation):
+        raise ValidationError(_("You already act for this structure."))
+    if not permissions.can_request_to_join(by, organisation):
+        raise PermissionDenied
+    if JoinRequest.objects.filter(
+        user=by, organisation=organisation, status=JoinRequest.Status.PENDING
+    ).exists():
+        raise ValidationError(
+            _("You have already asked to join this structure; a référent will answer.")
+        )
+    try:
+        # The savepoint keeps the caller's transaction usable if a concurrent request
+        # for the same structure won the race to the one-pending-request constraint.
+        with transaction.atomic():
+            join_request = JoinRequest.objects.create(
+                user=by, organisation=organisation, message=message.strip()
+            )
+    except IntegrityError:
+        raise ValidationError(
+            _("You have already asked to join this structure; a référent will answer.")
+        ) from None
+    recipients = organisation_referents(organisation) or coordinators()
+    notify(
+        recipients,
+        "members.join_request",
+        context={
+            "join_request": join_request,
+            "organisation": organisation,
+            "requester": by,
+            "manage_url": absolute_url(
+                reverse("members:organisation_manage", args=[organisation.slug])
+            ),
+        },
+    )
+    return join_request
+
+
+@transaction.atomic
+def join_request_decide(
+    *, join_request: JoinRequest, by: User, accept: bool
+) -> JoinRequest:
+    join_request = (
+        JoinRequest.objects.select_for_update()
+        .select_related("organisation", "user")
+        .get(pk=join_request.pk)
+    )
+    if not permissions.can_decide_join_request(by, join_request):
+        raise PermissionDenied
+    join_request.status = (
+        JoinRequest.Status.ACCEPTED if accept else JoinRequest.Status.DECLINED
+    )
+    join_request.decided_by = by
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    if accept:
+        Membership.objects.get_or_create(
+            user=join_request.user, organisation=join_request.organisation
+        )
+    notify(
+        [join_request.user],
+        "members.join_request_decided",
+        context={
+            "join_request": join_request,
+            "organisation": join_request.organisation,
+            "accepted": accept,
+        },
+        target=join_request.organisation,
+    )
+    return join_request
