@@ -59,7 +59,9 @@ class Booking(models.Model):
     exclusive = models.BooleanField(default=True, editable=False)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     purpose = models.CharField(_("purpose"), max_length=300, blank=True)
-    attendees = models.PositiveIntegerField(_("number of people"), null=True, blank=True)
+    attendees = models.PositiveIntegerField(
+        _("number of people"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING
     )
@@ -96,7 +98,11 @@ class Booking(models.Model):
         _("price unit"), max_length=16, choices=Resource.PriceUnit.choices, blank=True
     )
     unit_price = models.DecimalField(
-        _("unit price excl. VAT"), max_digits=10, decimal_places=2, null=True, blank=True
+        _("unit price excl. VAT"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     price_units = models.DecimalField(
         _("units charged"), max_digits=10, decimal_places=2, null=True, blank=True

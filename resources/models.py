@@ -95,9 +95,7 @@ class Resource(models.Model):
         _("equipment present"), max_length=500, blank=True
     )
     # Equipment
-    leaves_premises = models.BooleanField(
-        _("may leave the premises"), default=False
-    )
+    leaves_premises = models.BooleanField(_("may leave the premises"), default=False)
     # Staff time
     staff_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -311,8 +309,7 @@ class OpeningPeriod(models.Model):
                 name="resources_opening_weekday_range",
             ),
             models.CheckConstraint(
-                condition=Q(closes__gt=models.F("opens"))
-                | Q(closes="00:00:00"),
+                condition=Q(closes__gt=models.F("opens")) | Q(closes="00:00:00"),
                 name="resources_opening_closes_after_opens",
             ),
         ]

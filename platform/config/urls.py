@@ -17,6 +17,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("mutualisation/releves/", include("pooling.ledger.urls")),
     path("mutualisation/calendriers/", include("pooling.calendars.urls")),
+    path("mutualisation/", include("pooling.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 
