@@ -44,3 +44,10 @@ def parse(text: str) -> date | None:
         return date(year, month, 1)
     except ValueError:
         return None
+
+
+def label(period: date) -> str:
+    """ "novembre 2026" in the active language."""
+    from django.utils.formats import date_format
+
+    return date_format(period, "F Y")

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import template
 
+from pooling.ledger import periods
 from pooling.money import MoneyError, format_fr
 
 register = template.Library()
@@ -22,6 +23,4 @@ def euros(value) -> str:
 
 @register.filter
 def month_label(period) -> str:
-    from django.utils.formats import date_format
-
-    return date_format(period, "F Y")
+    return periods.label(period)
