@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -25,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from members.models import Membership, Organisation, User
 from notifications.services import notify
+from ptce.identity import absolute_url
 from ptce.services import audit_record
 from resources.models import Resource
 
@@ -55,10 +55,6 @@ class Part:
 
     resource: Resource
     quantity: int = 1
-
-
-def absolute_url(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 # --- Recipients ----------------------------------------------------------------------
@@ -572,3 +568,36 @@ def booking_reminders_send(*, now: datetime | None = None) -> int:
             )
             sent += 1
     return sent
+
+
+# --- Resource rule changes (registered with resources.rules) ------------------------
+def resource_quantity_check(resource: Resource) -> None:
+    """Refuse a quantity below the peak of future active bookings; re-flag them.
+
+    Called by resources.services under the resource row lock.
+    """
+    now = timezone.now()
+    future = Booking.objects.filter(
+        resource=resource, status__in=Booking.ACTIVE_STATUSES, blocked_end__gt=now
+    )
+    intervals = [
+        availability.Interval(s, e, q)
+        for s, e, q in future.values_list("blocked_start", "blocked_end", "quantity")
+    ]
+    if intervals:
+        horizon = max(i.end for i in intervals)
+        peak = availability.peak_usage(intervals, now, horizon)
+        if peak.quantity > resource.quantity:
+            raise ValidationError(
+                {
+                    "quantity": _(
+                        "%(n)d units are already booked at the same time "
+                        "%(span)s: cancel bookings before lowering the quantity."
+                    )
+                    % {
+                        "n": peak.quantity,
+                        "span": availability.fmt_span(peak.start, peak.end),
+                    }
+                }
+            )
+    future.update(exclusive=resource.quantity == 1)

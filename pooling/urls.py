@@ -7,6 +7,7 @@ app_name = "pooling"
 urlpatterns = [
     path("", views.my_space, name="my_space"),
     path("recherche/", views.search, name="search"),
+    path("catalogue/", views.catalogue, name="catalogue"),
     path("jour/", views.day_view, name="day"),
     path("demandes/", views.approvals, name="approvals"),
     path("reserver-ensemble/", views.set_create, name="set_create"),

@@ -18,6 +18,7 @@ urlpatterns = [
     path("mutualisation/releves/", include("pooling.ledger.urls")),
     path("mutualisation/calendriers/", include("pooling.calendars.urls")),
     path("mutualisation/", include("pooling.urls")),
+    path("ressources/", include("resources.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 
