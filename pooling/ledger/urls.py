@@ -6,6 +6,8 @@ app_name = "pooling_ledger"
 
 urlpatterns = [
     path("", views.statement_index, name="index"),
+    path("quotas/", views.quotas, name="quotas"),
+    path("quotas/<int:pk>/supprimer/", views.quota_delete, name="quota_delete"),
     path("pole/<int:year>-<int:month>/", views.ptce_statement, name="ptce"),
     path(
         "pole/<int:year>-<int:month>/imprimer/",

@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,10 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from members.models import Organisation
+from members.models import Membership, Organisation
+from members.permissions import is_coordinator
+from resources.models import Resource
 
-from . import periods, permissions, selectors, services
-from .models import LedgerLine
+from . import periods, permissions, quota_services, selectors, services
+from .forms import QuotaForm
+from .models import LedgerLine, Quota
 from .templatetags.ledger import month_label
 
 
@@ -214,3 +218,70 @@ def month_close(request, year: int, month: int):
             "pooling_ledger:ptce", kwargs={"year": period.year, "month": period.month}
         )
     )
+
+
+# --- Quotas --------------------------------------------------------------------------
+def _quota_scope(user):
+    """(owners whose resources `user` may cap, or None for every owner)."""
+    if is_coordinator(user):
+        return None
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.REFERENT
+    )
+
+
+@login_required
+def quotas(request):
+    owners = _quota_scope(request.user)
+    if owners is not None and not owners.exists():
+        raise PermissionDenied
+    resources = Resource.objects.exclude(
+        status=Resource.Status.WITHDRAWN
+    ).select_related("owner")
+    listed = Quota.objects.select_related("organisation", "resource", "owner")
+    if owners is not None:
+        resources = resources.filter(owner__in=owners)
+        listed = listed.filter(Q(resource__owner__in=owners) | Q(owner__in=owners))
+    form = QuotaForm(
+        request.POST or None,
+        organisations=Organisation.objects.filter(status=Organisation.Status.MEMBER),
+        resources=resources,
+        owners=owners if owners is not None else Organisation.objects.all(),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            quota_services.quota_set(
+                by=request.user,
+                organisation=data["organisation"],
+                hours_per_month=data["hours_per_month"],
+                resource=data["resource"],
+                resource_kind=data["resource_kind"],
+                owner=data["owner"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        except PermissionDenied:
+            form.add_error(
+                "owner", _("You may only cap the use of your structure's resources.")
+            )
+        else:
+            messages.success(request, _("The quota is saved."))
+            return redirect("pooling_ledger:quotas")
+    return render(
+        request,
+        "pooling/ledger/quotas.html",
+        {"form": form, "quotas": listed.order_by("organisation__name", "pk")},
+    )
+
+
+@require_POST
+@login_required
+def quota_delete(request, pk: int):
+    quota = get_object_or_404(Quota.objects.select_related("resource"), pk=pk)
+    try:
+        quota_services.quota_delete(by=request.user, quota=quota)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(request, _("The quota is removed."))
+    return redirect("pooling_ledger:quotas")
