@@ -37,12 +37,13 @@ test-fast: install ## The suite without the browser tests
 e2e: install ## Only the browser tests (needs chromium on PATH)
 	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
-ci: ## What CI runs: services (PostgreSQL, Redis, Chromium), then the whole suite
+ci: ## What CI runs: services (PostgreSQL, Redis, Chromium), lint, then the whole suite
 	bash .ci/run
 
-lint: install ## ruff lint + format check, Django checks, missing migrations
+lint: install ## ruff lint + format check, layers between apps (lint-imports), Django checks, missing migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/lint_imports.py
 	$(DEV_ENV) $(BIN)/python manage.py check
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 

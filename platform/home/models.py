@@ -39,10 +39,11 @@ class HomePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         # Imported here: selectors import this module's models.
-        from .selectors import featured_organisations, key_figures
+        from .selectors import featured_organisations, home_cards, home_figures
 
         context = super().get_context(request, *args, **kwargs)
-        context["figures"] = key_figures()
+        context["figures"] = home_figures()
+        context["cards"] = home_cards()
         context["featured_organisations"] = featured_organisations(
             limit=self.featured_count
         )

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from html.parser import HTMLParser
+from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, F, QuerySet
+from django.db.models import QuerySet
 from django.utils.text import Truncator
 from wagtail.models import Page
 
+from members import selectors as members_selectors
 from members.models import Organisation
+from ptce import home_blocks
 
 from .glossary import Entry, fold
 from .models import GlossaryTerm
@@ -19,42 +22,30 @@ GLOSSARY_CACHE_KEY = "home:glossary:entries:v1"
 
 
 @dataclass(frozen=True)
-class CategoryFigure:
-    category: str
+class ShownFigure:
+    key: str
     label: str
-    count: int
+    value: int
 
 
 @dataclass(frozen=True)
-class KeyFigures:
-    total: int
-    by_category: list[CategoryFigure]
+class ShownCard:
+    key: str
+    template: str
+    context: dict[str, Any]
 
 
-def key_figures() -> KeyFigures:
-    """Member structures (status "member") per category, in the law's order: 1 query."""
-    rows = (
-        Organisation.objects.filter(status=Organisation.Status.MEMBER)
-        .values("category")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    counts = {row["category"]: row["count"] for row in rows}
-    figures = [
-        CategoryFigure(category=value, label=str(label), count=counts[value])
-        for value, label in Organisation.Category.choices
-        if counts.get(value)
-    ]
-    return KeyFigures(total=sum(counts.values()), by_category=figures)
+def home_figures() -> list[ShownFigure]:
+    """The key figures the apps registered (ptce.home_blocks), with their values."""
+    return [ShownFigure(f.key, str(f.label), f.value()) for f in home_blocks.figures()]
+
+
+def home_cards() -> list[ShownCard]:
+    return [ShownCard(c.key, c.template, c.context()) for c in home_blocks.cards()]
 
 
 def featured_organisations(*, limit: int) -> QuerySet[Organisation]:
-    """The most recently joined member structures: 1 query."""
-    if limit <= 0:
-        return Organisation.objects.none()
-    return Organisation.objects.filter(status=Organisation.Status.MEMBER).order_by(
-        F("joined_at").desc(nulls_last=True), "name"
-    )[:limit]
+    return members_selectors.featured_organisations(limit=limit)
 
 
 def glossary_terms() -> QuerySet[GlossaryTerm]:

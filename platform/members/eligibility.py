@@ -10,9 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
-
 from .models import Organisation
+from .selectors import member_counts_by_category
 
 MINIMUM_MEMBERS = 3
 OTHER_ACTOR_CATEGORIES = (
@@ -69,10 +68,10 @@ def eligibility_check() -> Eligibility:
     Every Organisation is a structure, i.e. a legal person; a natural person taking
     part in the PTCE is not recorded as a structure.
     """
-    counts = Organisation.objects.filter(status=Organisation.Status.MEMBER).aggregate(
-        members=Count("pk"),
-        ess_enterprises=Count("pk", filter=Q(category=Organisation.Category.ESS)),
-        companies=Count("pk", filter=Q(category=Organisation.Category.COMPANY)),
-        other_actors=Count("pk", filter=Q(category__in=OTHER_ACTOR_CATEGORIES)),
+    counts = member_counts_by_category()
+    return Eligibility(
+        members=sum(counts.values()),
+        ess_enterprises=counts.get(Organisation.Category.ESS, 0),
+        companies=counts.get(Organisation.Category.COMPANY, 0),
+        other_actors=sum(counts.get(c, 0) for c in OTHER_ACTOR_CATEGORIES),
     )
-    return Eligibility(**counts)

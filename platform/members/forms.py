@@ -61,6 +61,11 @@ class OrganisationApplicationForm(forms.ModelForm):
             "description": DESCRIPTION_HELP,
         }
 
+    def _get_validation_exclusions(self):
+        # Organisation.clean() names the structure holding a SIRET and lets the
+        # applicant resubmit their own application; the bare constraint would not.
+        return {*super()._get_validation_exclusions(), "siret"}
+
     def clean_siret(self) -> str:
         value = self.cleaned_data["siret"]
         siret = normalize_siret(value)
@@ -131,6 +136,12 @@ class JoinRequestForm(forms.Form):
         max_length=2000,
         help_text=_("2,000 characters at most."),
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class JoinRequestDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        choices=[("accept", _("Accept")), ("decline", _("Decline"))]
     )
 
 

@@ -227,7 +227,7 @@ class Organisation(models.Model):
             errors["rna"] = _("Only associations have an RNA number.")
         if "siret" not in errors and self.siret:
             holder = self.siret_holder()
-            if holder is not None:
+            if holder is not None and not self._resubmits(holder):
                 errors["siret"] = _(
                     "This SIRET number is already that of %(name)s: a structure "
                     "cannot be registered twice."
@@ -235,12 +235,22 @@ class Organisation(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def _resubmits(self, other: Organisation) -> bool:
+        # The applicant sending the same application again: not a conflict, the
+        # service returns the first one (organisation_apply is idempotent).
+        return (
+            self.pk is None
+            and other.status == self.Status.APPLIED
+            and other.applied_by_id is not None
+            and other.applied_by_id == self.applied_by_id
+        )
+
     def siret_holder(self) -> Organisation | None:
         """The other structure registered with this SIRET, if any."""
         return (
             Organisation.objects.filter(siret=self.siret)
             .exclude(pk=self.pk)
-            .only("name", "slug")
+            .only("name", "slug", "status", "applied_by")
             .first()
         )
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -43,18 +45,49 @@ class CategoryCount:
     count: int
 
 
-def directory_category_counts() -> list[CategoryCount]:
-    counts = dict(
+def member_counts_by_category() -> dict[str, int]:
+    """Member structures per category, 1 query: the one count behind the directory's
+    filters, the home page's figures and the eligibility check."""
+    return dict(
         member_organisations()
         .order_by()
         .values_list("category")
         .annotate(n=Count("pk"))
         .values_list("category", "n")
     )
+
+
+def member_count() -> int:
+    return member_organisations().count()
+
+
+def directory_category_counts(
+    counts: dict[str, int] | None = None,
+) -> list[CategoryCount]:
+    """Every category in the law's order, with its count (0 included)."""
+    counts = member_counts_by_category() if counts is None else counts
     return [
         CategoryCount(value, label, counts.get(value, 0))
         for value, label in Organisation.Category.choices
     ]
+
+
+def home_categories() -> dict[str, Any]:
+    """The home page's card: categories that have members, in the law's order."""
+    counts = member_counts_by_category()
+    return {
+        "total": sum(counts.values()),
+        "by_category": [c for c in directory_category_counts(counts) if c.count],
+    }
+
+
+def featured_organisations(*, limit: int) -> QuerySet[Organisation]:
+    """The most recently joined member structures: 1 query."""
+    if limit <= 0:
+        return Organisation.objects.none()
+    return member_organisations().order_by(
+        F("joined_at").desc(nulls_last=True), "name"
+    )[:limit]
 
 
 def directory_cities() -> list[str]:
@@ -164,3 +197,40 @@ def organisation_referents(organisation: Organisation) -> list[User]:
             memberships__role=Membership.Role.REFERENT,
         )
     )
+
+
+def organisation_homonyms(*, organisation: Organisation) -> list[Organisation]:
+    """Other structures of the directory, or applying, under the same name."""
+    return list(
+        Organisation.objects.filter(
+            name__iexact=organisation.name.strip(),
+            status__in=[Organisation.Status.MEMBER, Organisation.Status.APPLIED],
+        )
+        .exclude(pk=organisation.pk)
+        .order_by("name")
+    )
+
+
+def pending_applications_with_homonyms() -> list[Organisation]:
+    """Pending applications, each with `.homonyms`: two queries whatever the count."""
+    applications = list(pending_applications())
+    names = {o.name.strip().lower() for o in applications}
+    by_name: dict[str, list[Organisation]] = {}
+    if names:
+        same = (
+            Organisation.objects.annotate(lower_name=Lower("name"))
+            .filter(
+                lower_name__in=names,
+                status__in=[Organisation.Status.MEMBER, Organisation.Status.APPLIED],
+            )
+            .order_by("name")
+        )
+        for other in same:
+            by_name.setdefault(other.lower_name, []).append(other)
+    for application in applications:
+        application.homonyms = [
+            other
+            for other in by_name.get(application.name.strip().lower(), [])
+            if other.pk != application.pk
+        ]
+    return applications

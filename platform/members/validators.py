@@ -1,4 +1,4 @@
-"""French identifiers of member structures, postal codes and phone numbers.
+r"""French identifiers of member structures, postal codes and phone numbers.
 
 Identifiers are normalised (NFKC turns full-width digits into ASCII ones, spaces, dots
 and dashes go) and must then be ASCII digits: `\d` and str.isdigit() also accept

@@ -21,6 +21,7 @@ from .forms import (
     ApplicationDecisionForm,
     DirectoryFilterForm,
     InvitationForm,
+    JoinRequestDecisionForm,
     JoinRequestForm,
     MembershipForm,
     OrganisationApplicationForm,
@@ -131,7 +132,16 @@ def join_request_decide(request, pk: int):
         return redirect(
             "members:organisation_manage", slug=join_request.organisation.slug
         )
-    accept = request.POST.get("decision") == "accept"
+    form = JoinRequestDecisionForm(request.POST)
+    if not form.is_valid():
+        # Only the two buttons' values decide: anything else changes nothing.
+        return render(
+            request,
+            "400.html",
+            {"message": _("Unknown decision: choose to accept or to decline.")},
+            status=400,
+        )
+    accept = form.cleaned_data["decision"] == "accept"
     services.join_request_decide(
         join_request=join_request, by=request.user, accept=accept
     )
@@ -342,13 +352,18 @@ def invitation_accept(request, token: str):
 
 @login_required
 def organisation_apply(request):
-    form = OrganisationApplicationForm(request.POST or None)
+    form = OrganisationApplicationForm(
+        request.POST or None, instance=Organisation(applied_by=request.user)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.organisation_apply(by=request.user, data=form.cleaned_data)
+            organisation = services.organisation_apply(
+                by=request.user, data=form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            _warn_of_homonyms(request, organisation)
             messages.success(
                 request,
                 _(
@@ -365,6 +380,19 @@ def organisation_apply(request):
     )
 
 
+def _warn_of_homonyms(request, organisation: Organisation) -> None:
+    homonyms = selectors.organisation_homonyms(organisation=organisation)
+    if homonyms:
+        messages.warning(
+            request,
+            _(
+                "A structure named %(name)s is already in the directory or applying: "
+                "the coordinators are told, and may ask you whether it is yours."
+            )
+            % {"name": homonyms[0].name},
+        )
+
+
 @login_required
 def applications(request):
     if not permissions.can_view_applications(request.user):
@@ -372,7 +400,7 @@ def applications(request):
     return render(
         request,
         "members/applications.html",
-        {"applications": selectors.pending_applications()},
+        {"applications": selectors.pending_applications_with_homonyms()},
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -20,9 +21,10 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone, translation
 
 from ptce.identity import absolute_url, get_identity
@@ -43,6 +45,12 @@ from .rendering import KindTemplates, preferences_url, unsubscribe_url
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+# Deliveries per task: one claim, one SMTP connection and one "sent" write each.
+DELIVERY_BATCH = 100
+# A batch stops starting new e-mails after this long and gives the rest back, well
+# within the task's soft time limit (a slow SMTP server must not kill the task
+# half-way, leaving claims to the lease).
+BATCH_SEND_SECONDS = 30
 MAX_ATTEMPTS = 5
 # Longer than the task's hard time limit: a claim older than this is a dead worker.
 CLAIM_LEASE = timedelta(minutes=10)
@@ -236,29 +244,33 @@ def enqueue_on_commit(delivery_ids: list[int]) -> None:
         transaction.on_commit(partial(enqueue_deliveries, delivery_ids), robust=True)
 
 
+def _batches(delivery_ids: list[int]) -> list[list[int]]:
+    return [
+        list(delivery_ids[start : start + DELIVERY_BATCH])
+        for start in range(0, len(delivery_ids), DELIVERY_BATCH)
+    ]
+
+
 def enqueue_deliveries(delivery_ids: list[int]) -> int:
-    """Hand deliveries to the broker; returns how many were enqueued.
+    """Hand deliveries to the broker, a task per batch; returns how many were enqueued.
 
     When the broker is unreachable, stop at the first failure (the next would wait
     for the same timeout) and leave the rest pending: the sweeper sends them later.
     """
-    from .tasks import deliver_email
+    from .tasks import deliver_emails
 
-    app = deliver_email.app
+    app = deliver_emails.app
     if app.conf.task_always_eager:
-        for delivery_id in delivery_ids:
-            deliver_email.apply_async((delivery_id,))
+        for batch in _batches(delivery_ids):
+            deliver_emails.apply_async((batch,))
         return len(delivery_ids)
     done = 0
     try:
-        # One producer (one connection) for the whole batch: 5,000 publishes would
-        # otherwise each take a connection from the pool.
+        # One producer (one connection) for all the batches.
         with app.producer_or_acquire() as producer:
-            for delivery_id in delivery_ids:
-                deliver_email.apply_async(
-                    (delivery_id,), producer=producer, retry=False
-                )
-                done += 1
+            for batch in _batches(delivery_ids):
+                deliver_emails.apply_async((batch,), producer=producer, retry=False)
+                done += len(batch)
     except Exception as exc:  # kombu/redis raise many types for "broker down"
         logger.warning(
             "Broker unreachable, %d e-mail deliveries left pending for the sweeper: %s",
@@ -271,33 +283,138 @@ def enqueue_deliveries(delivery_ids: list[int]) -> int:
 # --- sending -----------------------------------------------------------------------
 @dataclass(frozen=True)
 class SendOutcome:
-    status: str  # "sent", "skipped", "retry", "failed"
+    status: str  # "sent", "skipped", "retry", "failed", "released"
     retry_in: int | None = None
+
+
+SKIPPED = SendOutcome("skipped")
+SENT = SendOutcome("sent")
+# Claimed but not tried (the batch ran out of time): pending again, re-enqueued.
+RELEASED = SendOutcome("released")
 
 
 def delivery_send(*, delivery_id: int) -> SendOutcome:
     """Send one delivery at most once: only the caller that claims the row sends."""
-    delivery = _delivery_claim(delivery_id)
-    if delivery is None:
-        return SendOutcome("skipped")
+    return deliveries_send(delivery_ids=[delivery_id])[delivery_id]
+
+
+def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendOutcome]:
+    """Send a batch, each delivery at most once, through one SMTP connection.
+
+    One statement claims the batch and one records what was sent, so the drain does
+    not pay two commits per e-mail. A delivery another run claimed is skipped. Should
+    the process die half-way, the unrecorded claims wait for the lease to expire and
+    the sweeper (the stable Message-ID lets mail clients drop a rare duplicate).
+    """
+    outcomes = dict.fromkeys(delivery_ids, SKIPPED)
+    claimed = _deliveries_claim(delivery_ids)
+    if not claimed:
+        return outcomes
+    deadline = time.monotonic() + BATCH_SEND_SECONDS
+    sent: list[EmailDelivery] = []
+    failed: list[tuple[EmailDelivery, OSError]] = []
+    untried = list(claimed)
     try:
-        _message(delivery).send()
-    except OSError as exc:  # smtplib.SMTPException and socket errors
-        return _delivery_record_failure(delivery, exc)
-    EmailDelivery.objects.filter(pk=delivery.pk).update(
+        connection = _open_connection()
+        while untried:
+            delivery = untried.pop(0)
+            try:
+                _message(delivery, connection).send()
+            except OSError as exc:  # smtplib.SMTPException and socket errors
+                failed.append((delivery, exc))
+                _reconnect(connection)
+            else:
+                sent.append(delivery)
+            if time.monotonic() > deadline:  # checked after a send: always progress
+                break
+        _close(connection)
+    except BaseException:
+        # An unexpected error (a time limit, a bug): what went out is recorded and the
+        # untried rows wait for the sweeper; the row in flight keeps its claim until
+        # the lease ends (the sweeper gives up on it after MAX_ATTEMPTS).
+        deliveries_mark_sent(deliveries=sent)
+        _deliveries_release(untried, enqueue=False)
+        raise
+    deliveries_mark_sent(deliveries=sent)
+    _deliveries_release(untried, enqueue=True)  # out of time: another task goes on
+    outcomes.update(dict.fromkeys((d.pk for d in sent), SENT))
+    for delivery, exc in failed:
+        outcomes[delivery.pk] = _delivery_record_failure(delivery, exc)
+    outcomes.update(dict.fromkeys((d.pk for d in untried), RELEASED))
+    return outcomes
+
+
+def _deliveries_claim(delivery_ids: list[int]) -> list[EmailDelivery]:
+    """Claim the pending ones among `delivery_ids` in one conditional UPDATE.
+
+    Of two concurrent runs, exactly one gets each row: the row is locked and its
+    status checked (PostgreSQL), or the database is locked for the statement (SQLite).
+    RETURNING gives the rows back, so claiming n rows is one statement and one commit.
+    """
+    if not delivery_ids:
+        return []
+    meta = EmailDelivery._meta
+    quote = db_connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in meta.concrete_fields)
+    placeholders = ", ".join(["%s"] * len(delivery_ids))
+    claimed_at = meta.get_field("claimed_at").get_db_prep_value(
+        timezone.now(), db_connection
+    )
+    table, pk, status = quote(meta.db_table), quote("id"), quote("status")
+    where = f"{pk} IN ({placeholders}) AND {status} = %s"
+    if db_connection.vendor == "postgresql":
+        # Lock in id order and skip rows another claim holds (it takes them): two
+        # overlapping batches neither wait for each other nor deadlock.
+        where = (
+            f"{pk} IN (SELECT {pk} FROM {table} WHERE {where} "
+            f"ORDER BY {pk} FOR UPDATE SKIP LOCKED)"
+        )
+    sql = (
+        f"UPDATE {table} SET {status} = %s, {quote('claimed_at')} = %s, "
+        f"{quote('attempts')} = {quote('attempts')} + 1 "
+        f"WHERE {where} RETURNING {columns}"
+    )
+    params = [
+        EmailDelivery.Status.SENDING,
+        claimed_at,
+        *delivery_ids,
+        EmailDelivery.Status.PENDING,
+    ]
+    # raw() applies the fields' converters (dates on SQLite, the JSON headers).
+    return sorted(EmailDelivery.objects.raw(sql, params), key=lambda d: d.pk)
+
+
+def deliveries_mark_sent(*, deliveries: list[EmailDelivery]) -> None:
+    """Record that these deliveries went out: the one place a delivery becomes sent.
+
+    One UPDATE for the batch, which also blanks the bodies of the secret ones.
+    """
+    if not deliveries:
+        return
+    fields: dict[str, Any] = {}
+    secret = [d.pk for d in deliveries if sent_body_fields(d.kind)]
+    if secret:
+        fields = {
+            name: Case(
+                When(pk__in=secret, then=Value("")),
+                default=F(name),
+                output_field=TextField(),
+            )
+            for name in ("body_text", "body_html")
+        }
+    EmailDelivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
         status=EmailDelivery.Status.SENT,
         sent_at=timezone.now(),
         last_error="",
         next_attempt_at=None,
-        **sent_body_fields(delivery.kind),
+        **fields,
     )
-    return SendOutcome("sent")
 
 
 def sent_body_fields(kind: str) -> dict[str, str]:
     """What to write over a sent e-mail's body: nothing, or blanks for a secret kind.
 
-    Merged into the UPDATE that marks a delivery sent, so forgetting a password-reset
+    Merged into the UPDATE that marks deliveries sent, so forgetting a password-reset
     or invitation link costs no extra query.
     """
     try:
@@ -325,19 +442,48 @@ def secret_bodies_forget(*, now=None) -> int:
     )
 
 
-def _delivery_claim(delivery_id: int) -> EmailDelivery | None:
-    # A single conditional UPDATE: of two concurrent runs, exactly one gets the row.
-    claimed = EmailDelivery.objects.filter(
-        pk=delivery_id, status=EmailDelivery.Status.PENDING
-    ).update(
-        status=EmailDelivery.Status.SENDING,
-        claimed_at=timezone.now(),
-        attempts=F("attempts") + 1,
-    )
-    return EmailDelivery.objects.get(pk=delivery_id) if claimed else None
+def _deliveries_release(deliveries: list[EmailDelivery], *, enqueue: bool) -> None:
+    """Give back claims that were never tried (the attempt is not counted)."""
+    ids = [delivery.pk for delivery in deliveries]
+    if ids:
+        EmailDelivery.objects.filter(
+            pk__in=ids, status=EmailDelivery.Status.SENDING
+        ).update(
+            status=EmailDelivery.Status.PENDING,
+            claimed_at=None,
+            attempts=F("attempts") - 1,
+        )
+        if enqueue:
+            enqueue_deliveries(ids)
 
 
-def _message(delivery: EmailDelivery) -> EmailMultiAlternatives:
+def _open_connection():
+    connection = get_connection()
+    try:
+        connection.open()
+    except OSError:
+        # Each send tries again and records its own failure (and backoff).
+        pass
+    return connection
+
+
+def _close(connection) -> None:
+    try:
+        connection.close()
+    except OSError:
+        pass
+
+
+def _reconnect(connection) -> None:
+    # After an error the SMTP session may be unusable: start a fresh one.
+    _close(connection)
+    try:
+        connection.open()
+    except OSError:
+        pass
+
+
+def _message(delivery: EmailDelivery, connection=None) -> EmailMultiAlternatives:
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip("> ")
     headers = {
         **delivery.headers,
@@ -350,6 +496,7 @@ def _message(delivery: EmailDelivery) -> EmailMultiAlternatives:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[delivery.to_address],
         headers=headers,
+        connection=connection,
     )
     if delivery.body_html:
         message.attach_alternative(delivery.body_html, "text/html")

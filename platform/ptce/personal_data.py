@@ -81,3 +81,53 @@ def erase_all(user) -> None:
     """Run every eraser, highest order first; call inside one transaction."""
     for entry in reversed(entries()):
         entry.erase(user)
+
+
+# --- The bottom app's own part: the audit trail -------------------------------------
+# (Registered here: ptce cannot provide a plug-in module besides its registries.)
+
+
+def _export_audit(user) -> list[dict[str, Any]]:
+    """The person's own acts, as the structures' histories recorded them."""
+    from .selectors import audit_by_actor
+
+    return [
+        {
+            "date": event.created_at.isoformat(),
+            "action": event.action,
+            "object": event.target_label,
+            "from": event.before,
+            "to": event.after,
+            "reason": event.reason,
+        }
+        for event in audit_by_actor(user).order_by("created_at", "id")
+    ]
+
+
+def _erase_audit(user) -> None:
+    """Events stay (the structures' history); the person's name leaves their labels.
+
+    The actor column keeps pointing at the anonymised account, shown « Ancien membre ».
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+    from django.utils.translation import gettext
+
+    from .models import AuditEvent
+
+    about_them = Q(data__person=user.pk) | Q(
+        target_type=ContentType.objects.get_for_model(user, for_concrete_model=False),
+        target_id=str(user.pk),
+    )
+    for address in user_addresses(user):
+        about_them |= Q(target_label__icontains=address)
+    AuditEvent.objects.filter(about_them).update(target_label=gettext("Former member"))
+
+
+register(
+    key="audit_trail",
+    models=("ptce.AuditEvent",),
+    export=_export_audit,
+    erase=_erase_audit,
+    order=90,
+)

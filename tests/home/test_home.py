@@ -45,12 +45,11 @@ def test_home_shows_identity_figures_members_and_coming_soon_parts(client, home)
     html = response.content.decode()
     assert "<h1>PTCE des Rives" in html and "Villeurbanne" in html
     assert "<strong>3</strong> structures membres" in html
-    figures = response.context["figures"]
-    assert figures.total == 3
-    assert [(f.category, f.count) for f in figures.by_category] == [
-        ("ess", 2),
-        ("company", 1),
+    assert [(f.key, f.value) for f in response.context["figures"]] == [
+        ("members.structures", 3)
     ]
+    categories = response.context["cards"][0].context["by_category"]
+    assert [(c.value, c.count) for c in categories] == [("ess", 2), ("company", 1)]
     assert 'href="/membres/structures/menuiserie-test/"' in html
     assert "Candidate" not in html  # applications are not members yet
     assert html.count("Bientôt disponible") == 4

@@ -10,12 +10,14 @@ from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
 from config.celery import ping
+from notifications import services
 from notifications.models import EmailDelivery
-from notifications.services import outbox_sweep
+from notifications.services import notify, outbox_sweep
 from notifications.tasks import deliver_email
 from tests.factories import UserFactory
 from tests.integration.brokers import celery_broker
@@ -124,3 +126,18 @@ def test_a_task_delivered_twice_sends_once(mailbox):
     assert delivery.status == EmailDelivery.Status.SENT
     assert delivery.attempts == 1
     assert mailbox.mailbox().count(f"<delivery-{delivery.pk}@") == 1
+
+
+def test_hundreds_of_e_mails_drain_in_batches_each_sent_once(mailbox):
+    users = UserFactory.create_batch(2 * services.DELIVERY_BATCH + 30)
+    with transaction.atomic():
+        notify(users, "notifications.announcement", {"title": "AG", "message": "Jeudi"})
+    assert wait_until(_all_sent, timeout=60), mailbox.log()
+    messages = mailbox.mailbox()
+    deliveries = list(EmailDelivery.objects.all())
+    assert len(deliveries) == len(users)
+    for delivery in deliveries:
+        assert messages.count(f"<delivery-{delivery.pk}@") == 1
+        assert delivery.attempts == 1
+    # The file backend writes one file per connection: one per batch task.
+    assert len(list(mailbox.mail_dir.glob("*.log"))) == 3

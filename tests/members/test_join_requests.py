@@ -133,3 +133,22 @@ def test_strangers_do_not_learn_that_a_request_was_answered(client, organisation
         {"decision": "accept"},
     )
     assert response.status_code == HTTPStatus.FORBIDDEN
+
+
+@pytest.mark.parametrize("decision", ["", "ACCEPT", "refuse", "accept ", None])
+def test_an_unknown_decision_is_a_400_that_changes_nothing(
+    client, organisation, referent, decision
+):
+    join_request = JoinRequest.objects.create(
+        user=UserFactory(), organisation=organisation
+    )
+    client.force_login(referent)
+    data = {} if decision is None else {"decision": decision}
+    response = client.post(
+        reverse("members:join_request_decide", args=[join_request.pk]), data
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "d’accepter ou de refuser" in response.content.decode()
+    join_request.refresh_from_db()
+    assert join_request.status == JoinRequest.Status.PENDING
+    assert not Notification.objects.filter(kind="members.join_request_decided").exists()

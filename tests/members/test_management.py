@@ -23,7 +23,7 @@ PROFILE = {
     "city": "Villeurbanne",
     "website": "https://exemple.org",
     "public_email": "contact@exemple.org",
-    "public_phone": "04 00 00 00 00",
+    "public_phone": "04 78 00 00 00",
 }
 
 

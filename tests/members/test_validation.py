@@ -58,7 +58,9 @@ def test_rna_needs_ascii_digits(client, user, rna):
 
 
 def test_full_width_rna_is_normalised(client, user):
-    assert _apply(client, user, rna="Ｗ６９１００４５１２").status_code == HTTPStatus.FOUND
+    assert (
+        _apply(client, user, rna="Ｗ６９１００４５１２").status_code == HTTPStatus.FOUND
+    )
     assert Organisation.objects.get(name="Atelier vélo").rna == "W691004512"
 
 
@@ -108,7 +110,11 @@ def test_phones_must_be_numbers(client, organisation, phone):
 def test_phone_stored_in_e164_shown_french_with_a_tel_link(client, organisation):
     referent = MembershipFactory(organisation=organisation, role="referent").user
     response = _manage(
-        client, organisation, referent, public_phone="04.78.00.00.00", postal_code="69100"
+        client,
+        organisation,
+        referent,
+        public_phone="04.78.00.00.00",
+        postal_code="69100",
     )
     assert response.status_code == HTTPStatus.FOUND
     organisation.refresh_from_db()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ptce import personal_data
+from ptce.services import audit_record
 
 from ..models import Membership, Organisation, User
 
@@ -57,6 +58,25 @@ def _delete_sessions(user: User) -> None:
             session.delete()
 
 
+def _record_departures(user: User) -> None:
+    """Each structure's history keeps that the person left (shown « Ancien membre »)."""
+    for membership in user.memberships.select_related("organisation", "user"):
+        audit_record(
+            actor=user,
+            action="members.membership.erase",
+            target=membership,
+            scope=membership.organisation,
+            before=membership.role,
+            data={"person": user.pk},
+        )
+    audit_record(
+        actor=user,
+        action="members.account.erase",
+        target=user,
+        data={"person": user.pk},
+    )
+
+
 @transaction.atomic
 def user_erase(*, user: User, by: User) -> User:
     """Erase personal data but keep the row, so their writings keep an author."""
@@ -72,6 +92,7 @@ def user_erase(*, user: User, by: User) -> User:
             )
             % {"names": ", ".join(o.name for o in blocking)}
         )
+    _record_departures(user)
     personal_data.erase_all(user)
     user.erased_at = timezone.now()
     user.save(update_fields=["erased_at"])

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import email_enqueue
 from ptce.identity import absolute_url
+from ptce.services import audit_record
 
 from .. import permissions
 from ..models import Invitation, Membership, Organisation, User
@@ -96,6 +97,13 @@ def invitation_create(
     invitation = Invitation.objects.create(
         organisation=organisation, email=email, role=role, invited_by=by
     )
+    audit_record(
+        actor=by,
+        action="members.invitation.send",
+        target=invitation,
+        scope=organisation,
+        after=invitation.role,
+    )
     path = reverse("members:invitation_accept", args=[invitation_token(invitation)])
     email_enqueue(
         to=email,
@@ -122,6 +130,12 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         raise ValidationError(_("This invitation can no longer be revoked."))
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=by,
+        action="members.invitation.revoke",
+        target=invitation,
+        scope=invitation.organisation,
+    )
     return invitation
 
 
@@ -137,11 +151,21 @@ def invitation_accept(*, token: str, by: User) -> Membership:
         organisation=invitation.organisation,
         defaults={"role": invitation.role},
     )
+    before = "" if created else membership.role
     if not created and invitation.role == Membership.Role.REFERENT:
         membership.role = Membership.Role.REFERENT
         membership.save(update_fields=["role"])
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = by
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    audit_record(
+        actor=by,
+        action="members.invitation.accept",
+        target=invitation,
+        scope=invitation.organisation,
+        before=before,
+        after=membership.role,
+        data={"person": by.pk},
+    )
     permissions.forget_cached_roles(by)
     return membership

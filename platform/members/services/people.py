@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from notifications.services import notify
 from ptce.identity import absolute_url
+from ptce.services import audit_record
 
 from .. import permissions
 from ..models import JoinRequest, Membership, Organisation, User
@@ -55,9 +56,20 @@ def membership_update(
         raise ValidationError(_("Unknown role."))
     if role != Membership.Role.REFERENT:
         _ensure_not_last_referent(membership)
+    before = membership.role
     membership.role = role
     membership.show_in_directory = show_in_directory
     membership.save(update_fields=["role", "show_in_directory"])
+    if before != role:
+        audit_record(
+            actor=by,
+            action="members.membership.role",
+            target=membership,
+            scope=membership.organisation,
+            before=before,
+            after=role,
+            data={"person": membership.user_id},
+        )
     return membership
 
 
@@ -66,6 +78,14 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     if not permissions.can_manage_organisation(by, membership.organisation):
         raise PermissionDenied
     _ensure_not_last_referent(membership)
+    audit_record(
+        actor=by,
+        action="members.membership.remove",
+        target=membership,
+        scope=membership.organisation,
+        before=membership.role,
+        data={"person": membership.user_id},
+    )
     membership.delete()
 
 
@@ -94,6 +114,14 @@ def join_request_create(
         raise ValidationError(
             _("You have already asked to join this structure; a référent will answer.")
         ) from None
+    audit_record(
+        actor=by,
+        action="members.join_request.create",
+        target=join_request,
+        scope=organisation,
+        after=join_request.status,
+        data={"person": by.pk},
+    )
     recipients = organisation_referents(organisation) or coordinators()
     notify(
         recipients,
@@ -127,6 +155,17 @@ def join_request_decide(
     join_request.decided_by = by
     join_request.decided_at = timezone.now()
     join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(
+        actor=by,
+        action="members.join_request.accept"
+        if accept
+        else "members.join_request.decline",
+        target=join_request,
+        scope=join_request.organisation,
+        before=JoinRequest.Status.PENDING,
+        after=join_request.status,
+        data={"person": join_request.user_id},
+    )
     if accept:
         Membership.objects.get_or_create(
             user=join_request.user, organisation=join_request.organisation
