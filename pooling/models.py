@@ -15,17 +15,18 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from resources.models import Resource
 
 
 class Booking(models.Model):
     class Status(models.TextChoices):
-        PENDING = "pending", _("Awaiting approval")
-        CONFIRMED = "confirmed", _("Confirmed")
-        DECLINED = "declined", _("Declined")
-        CANCELLED = "cancelled", _("Cancelled")
-        EXPIRED = "expired", _("Expired")
+        PENDING = "pending", pgettext_lazy("booking status", "Awaiting approval")
+        CONFIRMED = "confirmed", pgettext_lazy("booking status", "Confirmed")
+        DECLINED = "declined", pgettext_lazy("booking status", "Declined")
+        CANCELLED = "cancelled", pgettext_lazy("booking status", "Cancelled")
+        EXPIRED = "expired", pgettext_lazy("booking status", "Expired")
 
     ACTIVE_STATUSES = (Status.PENDING, Status.CONFIRMED)
 

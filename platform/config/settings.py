@@ -195,6 +195,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "config.publish_scheduled",
         "schedule": 60,
     },
+    "pooling-expire-requests": {
+        "task": "pooling.expire_requests",
+        "schedule": 10 * 60,
+    },
+    "pooling-send-reminders": {
+        "task": "pooling.send_reminders",
+        "schedule": 30 * 60,
+    },
 }
 
 # --- Authentication -----------------------------------------------------------------

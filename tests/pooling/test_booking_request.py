@@ -17,7 +17,6 @@ from tests.pooling.conftest import NOW, paris
 from tests.pooling.factories import (
     BookingFactory,
     ClosureFactory,
-    EquipmentFactory,
     OpeningPeriodFactory,
     ResourceFactory,
 )
@@ -502,7 +501,3 @@ def test_applied_structure_cannot_book(room):
     person = MembershipFactory(organisation=applied).user
     with pytest.raises(PermissionDenied):
         request(room, applied, person, paris(2027, 3, 2, 10), paris(2027, 3, 2, 11))
-
-
-def test_equipment_factory_is_pooled():
-    assert EquipmentFactory().is_pooled_quantity
