@@ -92,6 +92,7 @@ def _host() -> str:
 
 def feed_events(bookings: list[Booking], *, visible) -> list[FeedEvent]:
     host = _host()
+    taken = _("Booked")
     events = []
     for booking in bookings:
         stamp = max(
@@ -107,7 +108,7 @@ def feed_events(bookings: list[Booking], *, visible) -> list[FeedEvent]:
             url = f"{settings.SITE_URL}{booking.get_absolute_url()}"
         else:
             summary, description, url = (
-                f"{booking.resource.name} — {_('Booked')}",
+                f"{booking.resource.name} — {taken}",
                 "",
                 "",
             )

@@ -183,7 +183,7 @@ class Quota(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(744)],
     )
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    created_at = models.DateTimeField(_("set on"), default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

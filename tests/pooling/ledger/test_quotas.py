@@ -47,7 +47,7 @@ def test_request_over_a_resource_quota_is_refused_with_the_hours_left(
         )
     assert [p.code for p in info.value.problems] == [quotas.CODE]
     message = info.value.problems[0].message
-    assert "3 h" in message and "2 h" in message and "1 h" in message
+    assert "3\xa0h" in message and "2\xa0h" in message and "il reste 1\xa0h" in message
     assert "mars 2027" in message
     assert Booking.objects.count() == 1
     # The hour left can still be booked; another month has its own hours.
@@ -226,7 +226,7 @@ def test_quota_page_and_booking_form_show_what_is_left(
     html = client.get(
         reverse("pooling:booking_create", args=[room.pk])
     ).content.decode()
-    assert "10 h" in html and borrower.name in html
+    assert "10\xa0h" in html and borrower.name in html
 
 
 def test_quota_delete_of_a_foreign_quota_is_404(client, room, borrower, coordinator):
