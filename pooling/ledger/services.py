@@ -142,7 +142,7 @@ def record_confirmation(*, booking: Booking, by: User | None) -> LedgerLine | No
     audit_record(
         actor=by,
         action="pooling.ledger.charge",
-        target=booking,
+        target=line,
         scope=booking.organisation,
         data={
             "amount_excl_vat": str(amount),
@@ -179,7 +179,7 @@ def record_cancellation(
         audit_record(
             actor=by,
             action="pooling.ledger.late_cancellation",
-            target=booking,
+            target=charge,
             scope=booking.organisation,
             data={"amount_excl_vat": str(charge.amount_excl_vat)},
         )
@@ -214,7 +214,7 @@ def record_cancellation(
     audit_record(
         actor=by,
         action="pooling.ledger.reversal",
-        target=booking,
+        target=line,
         scope=booking.organisation,
         data={"amount_excl_vat": str(line.amount_excl_vat), "period": str(line.period)},
     )
