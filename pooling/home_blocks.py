@@ -1,10 +1,12 @@
-"""Pooling on the home page: key figures and the live "shared resources" card."""
+"""Pooling on the home page: its key figures (see ptce.home_blocks).
+
+The "Shared resources" card of the home page links to the catalogue."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from ptce.home_blocks import Card, Figure, register_card, register_figure
+from ptce.home_blocks import Figure, register_figure
 
 from . import selectors
 
@@ -22,13 +24,5 @@ register_figure(
         order=31,
         label=_("hours booked this month"),
         value=selectors.hours_booked_this_month,
-    )
-)
-register_card(
-    Card(
-        key="pooling",
-        order=30,
-        template="pooling/home_card.html",
-        context=selectors.home_card_context,
     )
 )

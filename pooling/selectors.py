@@ -221,10 +221,3 @@ def _window(resources, start, end):
     before = max((r.buffer_before for r in resources), default=0)
     after = max((r.buffer_after for r in resources), default=0)
     return start - timedelta(minutes=before), end + timedelta(minutes=after)
-
-
-def home_card_context() -> dict:
-    return {
-        "resources_count": resources_shared_count(),
-        "hours_this_month": hours_booked_this_month(),
-    }

@@ -14,6 +14,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from ptce.exports import SpreadsheetExportViewMixin
+
 from .models import Booking
 
 
@@ -29,7 +31,9 @@ class ViewOnlyPolicy(ModelPermissionPolicy):
 register_permission_policy(Booking, ViewOnlyPolicy(Booking))
 
 
-class BookingIndexView(IndexView):
+class BookingIndexView(SpreadsheetExportViewMixin, IndexView):
+    """Exports in French formats, formulas neutralised (ptce.exports)."""
+
     def get_base_queryset(self):
         return (
             super()

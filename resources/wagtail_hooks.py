@@ -12,6 +12,8 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from ptce.exports import SpreadsheetExportViewMixin
+
 from . import services
 from .models import Resource
 
@@ -44,7 +46,9 @@ class NoAddNoDeletePolicy(ModelPermissionPolicy):
 register_permission_policy(Resource, NoAddNoDeletePolicy(Resource))
 
 
-class ResourceIndexView(IndexView):
+class ResourceIndexView(SpreadsheetExportViewMixin, IndexView):
+    """Exports in French formats, formulas neutralised (ptce.exports)."""
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("owner")
 

@@ -39,15 +39,15 @@ ALWAYS_IGNORED = [
 
 
 def app_dirs() -> list[Path]:
-    """Apps under platform/ other than config (config's strings go to the root), and
-    the top-level apps at the repository root (a folder with an apps.py)."""
+    """Apps under platform/ and at the top level (resources/, pooling/…), other than
+    config (config's strings go to the root catalogue)."""
     platform_apps = [
         path
         for path in PLATFORM.iterdir()
         if path.is_dir() and path.name != "config" and not path.name.startswith(".")
     ]
-    root_apps = [path for path in ROOT.iterdir() if (path / "apps.py").is_file()]
-    return sorted(platform_apps + root_apps)
+    top_level_apps = [init.parent for init in ROOT.glob("*/apps.py")]
+    return sorted({*platform_apps, *top_level_apps})
 
 
 def makemessages(cwd: Path, ignore: list[str]) -> None:
@@ -76,13 +76,8 @@ def extract() -> None:
 
 def catalogues() -> list[Path]:
     found = list((ROOT / "locale").glob("*/LC_MESSAGES/django.po"))
-    found += PLATFORM.glob("*/locale/*/LC_MESSAGES/django.po")
-    found += [
-        path
-        for app in app_dirs()
-        if app.parent == ROOT
-        for path in app.glob("locale/*/LC_MESSAGES/django.po")
-    ]
+    for app in app_dirs():
+        found += app.glob("locale/*/LC_MESSAGES/django.po")
     return sorted(found)
 
 

@@ -9,6 +9,7 @@ import polib
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[1]
+# Apps under platform/ and at the top level (resources/, pooling/…), then the root.
 CATALOGUES = sorted(
     [
         *ROOT.glob("platform/*/locale/fr/LC_MESSAGES/django.po"),

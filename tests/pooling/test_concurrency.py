@@ -27,7 +27,9 @@ from tests.pooling.factories import (
 )
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    # serialized_rollback: the flush must not wipe what migrations created (Wagtail's
+    # Site, the groups) for the tests that run after these.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         not os.environ.get("DATABASE_URL", "").startswith("postgres"),
         reason="needs PostgreSQL: real concurrent connections",
