@@ -28,8 +28,9 @@ from ptce.identity import absolute_url
 from ptce.services import audit_record
 from resources.models import Resource
 
-from . import availability, kinds, permissions
+from . import availability, kinds, permissions, quotas
 from .availability import Code, Problem
+from .ledger import services as ledger
 from .models import Booking
 from .pricing import quote
 
@@ -174,6 +175,16 @@ def _part_problems(
                 _for_part(resource, problem, part, start, end, now) for problem in found
             ]
         problems += found
+    # Quotas (pooling.quotas), under the same locks: a cap on hours per month.
+    problems += [
+        Problem(quotas.CODE, message)
+        for message in quotas.problems(
+            parts=[(locked[p.resource.pk], p.quantity) for p in parts],
+            organisation=organisation,
+            start=start,
+            end=end,
+        )
+    ]
     return problems
 
 
@@ -322,6 +333,8 @@ def _after_request(booking: Booking, by: User) -> None:
         scope=booking.organisation,
         data={"resource": booking.resource_id, "quantity": booking.quantity},
     )
+    if booking.status == Booking.Status.CONFIRMED:
+        ledger.record_confirmation(booking=booking, by=by)
     if booking.status == Booking.Status.PENDING:
         notify(
             approvers_of(booking.resource),
@@ -388,6 +401,8 @@ def booking_decide(
             "vat_amount",
         ]
     booking.save(update_fields=fields)
+    if approve:
+        ledger.record_confirmation(booking=booking, by=by)
     audit_record(
         actor=by,
         action="pooling.booking.approve" if approve else "pooling.booking.decline",
@@ -457,6 +472,7 @@ def booking_cancel(
     booking.save(
         update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"]
     )
+    ledger.record_cancellation(booking=booking, by=by, at=now)
     audit_record(
         actor=by,
         action="pooling.booking.cancel",

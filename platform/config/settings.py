@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "ptce",
     "resources",
     "pooling",
+    "pooling.ledger",
+    "pooling.calendars",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

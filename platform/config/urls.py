@@ -19,6 +19,8 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("membres/", include("members.urls")),
     path("notifications/", include("notifications.urls")),
+    path("mutualisation/releves/", include("pooling.ledger.urls")),
+    path("mutualisation/calendriers/", include("pooling.calendars.urls")),
     path("mutualisation/", include("pooling.urls")),
     path("ressources/", include("resources.urls")),
     path("", include("news.urls")),

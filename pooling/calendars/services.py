@@ -1,0 +1,53 @@
+"""Calendar-feed tokens: created on first need, regenerated on request."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from ptce.services import audit_record
+
+from .models import CalendarToken
+
+TOKEN_BYTES = 32
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def calendar_token_for(*, user) -> str:
+    """The person's feed token, created the first time it is needed."""
+    if not (user and user.is_authenticated and user.is_active):
+        raise PermissionDenied
+    token = (
+        CalendarToken.objects.filter(user=user).values_list("token", flat=True).first()
+    )
+    if token:
+        return token
+    try:
+        with transaction.atomic():
+            return CalendarToken.objects.create(user=user, token=_new_token()).token
+    except IntegrityError:
+        # Two pages of the same person asked at once: the other one created it.
+        return CalendarToken.objects.get(user=user).token
+
+
+@transaction.atomic
+def calendar_token_regenerate(*, user) -> str:
+    """A new token: every feed address given out before answers 404 from now on."""
+    if not (user and user.is_authenticated and user.is_active):
+        raise PermissionDenied
+    token = _new_token()
+    row, created = CalendarToken.objects.update_or_create(
+        user=user, defaults={"token": token}
+    )
+    audit_record(
+        actor=user,
+        action="pooling.calendar_token.regenerate",
+        target=row,
+        after="created" if created else "regenerated",
+    )
+    return token

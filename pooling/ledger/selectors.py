@@ -1,0 +1,149 @@
+"""Monthly statements, read from the ledger in a fixed number of queries.
+
+A statement is the lines of one month (`LedgerLine.period`), whatever month the use
+was in: adjustments about a closed month appear, marked, in the month they were
+recorded in. Amounts that move between structures are VAT included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from members.models import Membership, Organisation
+from members.permissions import is_coordinator
+from pooling.money import ZERO
+from pooling.netting import Charge, Transfer, balances, bilateral, settle
+
+from .models import ClosedMonth, LedgerLine
+
+
+@dataclass
+class Totals:
+    excl_vat: Decimal = ZERO
+    vat: Decimal = ZERO
+
+    @property
+    def incl_vat(self) -> Decimal:
+        return self.excl_vat + self.vat
+
+    def add(self, line: LedgerLine) -> None:
+        self.excl_vat += line.amount_excl_vat
+        self.vat += line.vat_amount
+
+
+@dataclass
+class Net:
+    other: Organisation
+    amount: Decimal  # > 0: the other owes us; < 0: we owe them
+
+
+@dataclass
+class Statement:
+    period: date
+    closed: ClosedMonth | None
+    organisation: Organisation | None = None
+    used: list[LedgerLine] = field(default_factory=list)
+    provided: list[LedgerLine] = field(default_factory=list)
+    used_totals: Totals = field(default_factory=Totals)
+    provided_totals: Totals = field(default_factory=Totals)
+    nets: list[Net] = field(default_factory=list)
+    balance: Decimal = ZERO
+    transfers: list[Transfer] = field(default_factory=list)
+    # PTCE-wide statement only.
+    lines: list[LedgerLine] = field(default_factory=list)
+    balances: list[tuple[Organisation, Decimal]] = field(default_factory=list)
+
+
+def _lines(period: date):
+    return (
+        LedgerLine.objects.filter(period=period)
+        .select_related("user", "provider", "booking")
+        .order_by("start", "pk")
+    )
+
+
+def _charges(lines: list[LedgerLine]) -> list[Charge]:
+    return [
+        Charge(line.user_id, line.provider_id, line.amount_incl_vat) for line in lines
+    ]
+
+
+def _closed(period: date) -> ClosedMonth | None:
+    return ClosedMonth.objects.filter(period=period).select_related("closed_by").first()
+
+
+def structure_statement(*, organisation: Organisation, period: date) -> Statement:
+    """What `organisation` used and provided in `period`, and who owes whom.
+
+    The transfers are those of the whole PTCE's settlement that involve this
+    structure, so each structure's statement agrees with every other's. Three
+    queries whatever the size.
+    """
+    lines = list(_lines(period))
+    statement = Statement(
+        period=period, closed=_closed(period), organisation=organisation
+    )
+    orgs = {}
+    for line in lines:
+        orgs[line.user_id] = line.user
+        orgs[line.provider_id] = line.provider
+        if line.user_id == organisation.pk:
+            statement.used.append(line)
+            statement.used_totals.add(line)
+        if line.provider_id == organisation.pk:
+            statement.provided.append(line)
+            statement.provided_totals.add(line)
+    charges = _charges(lines)
+    mine = [c for c in charges if organisation.pk in (c.user, c.provider)]
+    for (debtor, creditor), amount in sorted(bilateral(mine).items()):
+        other = creditor if debtor == organisation.pk else debtor
+        sign = -1 if debtor == organisation.pk else 1
+        statement.nets.append(Net(other=orgs[other], amount=sign * amount))
+    statement.nets.sort(key=lambda net: net.other.name)
+    statement.balance = balances(charges).get(organisation.pk, ZERO)
+    statement.transfers = [
+        Transfer(orgs[t.debtor], orgs[t.creditor], t.amount)
+        for t in settle(balances(charges))
+        if organisation.pk in (t.debtor, t.creditor)
+    ]
+    return statement
+
+
+def ptce_statement(*, period: date) -> Statement:
+    """Every line of `period`, each structure's balance and the fewest transfers."""
+    lines = list(_lines(period))
+    statement = Statement(period=period, closed=_closed(period), lines=lines)
+    orgs = {}
+    for line in lines:
+        orgs[line.user_id] = line.user
+        orgs[line.provider_id] = line.provider
+        statement.used_totals.add(line)
+    charges = _charges(lines)
+    balance = balances(charges)
+    statement.balances = sorted(
+        ((orgs[pk], amount) for pk, amount in balance.items()),
+        key=lambda item: item[0].name,
+    )
+    statement.transfers = [
+        Transfer(orgs[t.debtor], orgs[t.creditor], t.amount) for t in settle(balance)
+    ]
+    return statement
+
+
+def closed_months(limit: int = 24) -> list[ClosedMonth]:
+    return list(ClosedMonth.objects.select_related("closed_by")[:limit])
+
+
+def statement_organisations(user) -> list[Organisation]:
+    """The structures whose statements `user` may read (see permissions)."""
+    if is_coordinator(user):
+        return list(Organisation.objects.order_by("name"))
+    if not user.is_authenticated:
+        return []
+    return list(
+        Organisation.objects.filter(
+            memberships__user=user, memberships__role=Membership.Role.REFERENT
+        ).order_by("name")
+    )

@@ -1,0 +1,150 @@
+"""Quotas: a cap on the hours a structure books per month, on a resource or a kind.
+
+Hours are booked unit-hours (2 projectors for 3 hours use 6), pending and confirmed
+bookings count, in local (Europe/Paris) calendar months; a booking across midnight at
+the end of a month counts in each month for its part. `problems` is called by
+pooling.services.booking_set_request while it holds the resource row locks; it also
+locks the quota rows it checks, so two concurrent requests against one kind-wide
+quota (on different resources) cannot both slip under it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from pooling.ledger import periods
+from pooling.ledger.models import Quota
+from pooling.models import Booking
+
+CODE = "quota"
+HOUR = Decimal(3600)
+
+
+@dataclass(frozen=True)
+class Remaining:
+    quota: Quota
+    period: date
+    used: Decimal
+    left: Decimal
+
+
+def _hours(start: datetime, end: datetime) -> Decimal:
+    return (Decimal((end - start).total_seconds()) / HOUR).quantize(Decimal("0.01"))
+
+
+def hours_by_month(start: datetime, end: datetime) -> dict[date, Decimal]:
+    """Hours of [start, end) in each local month it touches."""
+    result: dict[date, Decimal] = {}
+    period = periods.month_of(start)
+    while True:
+        month_start, month_end = periods.bounds(period)
+        part = _hours(max(start, month_start), min(end, month_end))
+        if part > 0:
+            result[period] = part
+        if end <= month_end:
+            return result
+        period = periods.next_month(period)
+
+
+def quotas_for(resource, organisation, *, lock: bool = False) -> list[Quota]:
+    qs = Quota.objects.filter(organisation=organisation).filter(
+        Q(resource=resource)
+        | Q(
+            resource__isnull=True,
+            resource_kind=resource.kind,
+        )
+        & (Q(owner__isnull=True) | Q(owner_id=resource.owner_id))
+    )
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return list(qs.order_by("pk"))
+
+
+def _used(quota: Quota, period: date, exclude: Sequence[int] = ()) -> Decimal:
+    month_start, month_end = periods.bounds(period)
+    bookings = Booking.objects.filter(
+        organisation_id=quota.organisation_id,
+        status__in=Booking.ACTIVE_STATUSES,
+        start__lt=month_end,
+        end__gt=month_start,
+    ).exclude(pk__in=exclude)
+    if quota.resource_id:
+        bookings = bookings.filter(resource_id=quota.resource_id)
+    else:
+        bookings = bookings.filter(resource__kind=quota.resource_kind)
+        if quota.owner_id:
+            bookings = bookings.filter(resource__owner_id=quota.owner_id)
+    total = Decimal(0)
+    for start, end, quantity in bookings.values_list("start", "end", "quantity"):
+        total += hours_by_month(start, end).get(period, Decimal(0)) * quantity
+    return total
+
+
+def _name(quota: Quota) -> str:
+    if quota.resource_id:
+        return str(quota.resource)
+    return str(quota.get_resource_kind_display()).lower()
+
+
+def _fmt(hours: Decimal) -> str:
+    return f"{hours.normalize():f}".replace(".", ",")
+
+
+def problems(
+    *,
+    parts: Sequence[tuple],  # (resource, quantity)
+    organisation,
+    start: datetime,
+    end: datetime,
+) -> list[str]:
+    """French messages for every quota the request would exceed (empty: fine)."""
+    requested: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+    quotas: dict[int, Quota] = {}
+    for resource, quantity in parts:
+        for quota in quotas_for(resource, organisation, lock=True):
+            quotas[quota.pk] = quota
+            for period, hours in hours_by_month(start, end).items():
+                requested[(quota.pk, period)] += hours * quantity
+    messages = []
+    for (pk, period), hours in sorted(requested.items()):
+        quota = quotas[pk]
+        used = _used(quota, period)
+        if used + hours > quota.hours_per_month:
+            left = max(quota.hours_per_month - used, Decimal(0))
+            messages.append(
+                _(
+                    "Over quota: %(organisation)s may book %(cap)s h of %(target)s "
+                    "in %(month)s; %(used)s h are already booked, %(left)s h are "
+                    "left and this request needs %(hours)s h."
+                )
+                % {
+                    "organisation": quota.organisation,
+                    "cap": _fmt(quota.hours_per_month),
+                    "target": _name(quota),
+                    "month": periods.label(period),
+                    "used": _fmt(used),
+                    "left": _fmt(left),
+                    "hours": _fmt(hours),
+                }
+            )
+    return messages
+
+
+def remaining(*, resource, organisation, period: date) -> list[Remaining]:
+    """What is left this month under each quota on `resource` (for the booking form)."""
+    result = []
+    for quota in quotas_for(resource, organisation):
+        used = _used(quota, period)
+        result.append(
+            Remaining(
+                quota, period, used, max(quota.hours_per_month - used, Decimal(0))
+            )
+        )
+    return result

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from members.models import Membership
+from pooling.ledger import services
+from pooling.ledger.models import ClosedMonth
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+
+from .conftest import PricedResourceFactory, make_booking, paris, referent_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def may():
+    a, b, c = (OrganisationFactory(name=n) for n in ("Alpha", "Bêta", "Gamma"))
+    room = PricedResourceFactory(owner=a, name="Salle Jaune")
+    staff = PricedResourceFactory(owner=b, kind="staff", name="Comptable")
+    staff.cost_items.create(category="salary", hourly_amount=Decimal("15.00"))
+    staff.cost_items.create(category="social_charges", hourly_amount=Decimal("5.00"))
+    for resource, org, day in (
+        (room, b, 4),
+        (room, c, 5),
+        (staff, a, 6),
+        (staff, c, 7),
+    ):
+        services.record_confirmation(
+            booking=make_booking(
+                resource, org, paris(2026, 5, day, 9), paris(2026, 5, day, 11)
+            ),
+            by=None,
+        )
+    return a, b, c
+
+
+def structure_url(org, name="pooling_ledger:structure"):
+    return reverse(name, kwargs={"slug": org.slug, "year": 2026, "month": 5})
+
+
+def test_structure_statement_permission_matrix(client, may, coordinator):
+    a, b, c = may
+    url = structure_url(a)
+    response = client.get(url)
+    assert response.status_code == HTTPStatus.FOUND
+    assert "/comptes/" in response["Location"]
+    cases = [
+        (MembershipFactory(organisation=a).user, HTTPStatus.FORBIDDEN),
+        (referent_of(b), HTTPStatus.FORBIDDEN),
+        (UserFactory(), HTTPStatus.FORBIDDEN),
+        (referent_of(a), HTTPStatus.OK),
+        (coordinator, HTTPStatus.OK),
+    ]
+    for user, expected in cases:
+        client.force_login(user)
+        for name in ("pooling_ledger:structure", "pooling_ledger:structure_print"):
+            assert client.get(structure_url(a, name)).status_code == expected, (
+                user,
+                name,
+            )
+    ptce = reverse("pooling_ledger:ptce", kwargs={"year": 2026, "month": 5})
+    client.force_login(referent_of(a))
+    assert client.get(ptce).status_code == HTTPStatus.FORBIDDEN
+    client.force_login(coordinator)
+    assert client.get(ptce).status_code == HTTPStatus.OK
+
+
+def test_structure_statement_shows_lines_nets_and_staff_items(
+    client, may, django_assert_max_num_queries
+):
+    a, b, c = may
+    client.force_login(referent_of(a))
+    with django_assert_max_num_queries(16):
+        response = client.get(structure_url(a))
+    html = response.content.decode()
+    assert "Salle Jaune" in html and "Comptable" in html
+    # Room 2 h × 20 € to Bêta and to Gamma; staff 2 h × 20 € used from Bêta.
+    assert "80,00\u00a0€" in html  # provided
+    assert "40,00\u00a0€" in html  # used
+    assert "30,00\u00a0€" in html  # salary item: 2 h × 15 €
+    assert "Bêta" in html and "Gamma" in html
+    assert 'lang="fr"' in html
+
+
+def test_statement_query_count_does_not_grow_with_lines(
+    client, may, django_assert_max_num_queries
+):
+    a, b, c = may
+    room = PricedResourceFactory(owner=a)
+    for day in range(10, 30):
+        services.record_confirmation(
+            booking=make_booking(
+                room,
+                OrganisationFactory(),
+                paris(2026, 5, day, 9),
+                paris(2026, 5, day, 10),
+            ),
+            by=None,
+        )
+    client.force_login(referent_of(a))
+    with django_assert_max_num_queries(16):
+        assert client.get(structure_url(a)).status_code == HTTPStatus.OK
+
+
+def test_ptce_statement_and_month_close(
+    client, may, coordinator, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    url = reverse("pooling_ledger:ptce", kwargs={"year": 2026, "month": 5})
+    with django_assert_max_num_queries(16):
+        response = client.get(url)
+    html = response.content.decode()
+    assert "Close May 2026" not in html  # French page
+    assert "Clôturer mai 2026" in html
+    close = reverse("pooling_ledger:month_close", kwargs={"year": 2026, "month": 5})
+    assert client.get(close).status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    response = client.post(close, follow=True)
+    assert ClosedMonth.objects.filter(period=date(2026, 5, 1)).exists()
+    assert "définitif" in response.content.decode()
+    # A second close is refused with a message, not an error page.
+    response = client.post(close, follow=True)
+    assert response.status_code == HTTPStatus.OK
+    assert "déjà clôturé" in response.content.decode()
+
+
+def test_only_coordinators_close_months(client, may):
+    a, b, c = may
+    client.force_login(referent_of(a))
+    close = reverse("pooling_ledger:month_close", kwargs={"year": 2026, "month": 5})
+    assert client.post(close).status_code == HTTPStatus.FORBIDDEN
+    assert not ClosedMonth.objects.exists()
+
+
+@pytest.mark.parametrize("year, month", [(2026, 13), (2026, 0), (9999, 1), (1999, 12)])
+def test_absurd_months_are_404(client, coordinator, year, month):
+    client.force_login(coordinator)
+    org = OrganisationFactory()
+    for url in (
+        reverse("pooling_ledger:ptce", kwargs={"year": year, "month": month}),
+        reverse(
+            "pooling_ledger:structure",
+            kwargs={"slug": org.slug, "year": year, "month": month},
+        ),
+    ):
+        assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_unknown_structure_is_404(client, coordinator):
+    client.force_login(coordinator)
+    url = reverse(
+        "pooling_ledger:structure", kwargs={"slug": "nope", "year": 2026, "month": 5}
+    )
+    assert client.get(url).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_index_lists_what_each_person_may_read(client, may, coordinator):
+    a, b, c = may
+    client.force_login(referent_of(a))
+    html = client.get(reverse("pooling_ledger:index")).content.decode()
+    assert "Alpha" in html and "Gamma" not in html
+    client.force_login(
+        MembershipFactory(organisation=a, role=Membership.Role.MEMBER).user
+    )
+    assert (
+        client.get(reverse("pooling_ledger:index")).status_code == HTTPStatus.FORBIDDEN
+    )
+
+
+def test_statement_csv(client, may):
+    pytest.importorskip("ptce.exports")
+    a, b, c = may
+    client.force_login(referent_of(a))
+    response = client.get(structure_url(a, "pooling_ledger:structure_csv"))
+    assert response.status_code == HTTPStatus.OK
+    content = response.content
+    assert content.startswith(b"\xef\xbb\xbf")
+    text = content.decode("utf-8-sig")
+    header, *rows = text.strip().splitlines()
+    assert ";" in header and "Montant HT" in header
+    assert len(rows) == 3  # two rooms provided, one staff booking used
+    assert any("40,00" in row for row in rows)
+    assert "Salaire brut" in text
