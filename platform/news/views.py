@@ -184,7 +184,7 @@ def cosign_review(request, pk: int):
             )
             return redirect("news:cosign_list")
         raise Http404
-    draft = state.revision.as_object()
+    draft = state.draft
     form = CosignDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]

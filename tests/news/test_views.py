@@ -210,3 +210,34 @@ def test_member_pages_query_counts(
     client.force_login(member)
     with django_assert_max_num_queries(15):
         client.get(reverse("news:submissions"))
+
+
+def test_cosign_pages_query_counts_do_not_grow(
+    client, news_index, structures, referents, member
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def counts() -> tuple[int, int]:
+        client.force_login(referents[0])
+        (first, *_) = cosign_task_states_for(user=referents[0])
+        lengths = []
+        for url in (
+            reverse("news:cosign_list"),
+            reverse("news:cosign_review", args=[first.pk]),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == HTTPStatus.OK
+            lengths.append(len(queries))
+        return tuple(lengths)
+
+    _submit(member, structures, [structures[1]])
+    few = counts()
+    for _ in range(4):
+        _submit(member, structures, [structures[1]])
+    assert counts() == few
+    assert max(few) <= 20, few
+    client.force_login(member)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("news:submit")).status_code == HTTPStatus.OK
+    assert len(queries) <= 15
