@@ -33,7 +33,11 @@ def page_comments(context, page):
         mode = thread.effective_mode
     elif user.is_authenticated:
         can_post = not permissions.is_suspended(user)
+    from ..views import moderation_context, reply_initial
+
+    can_moderate = thread is not None and permissions.can_moderate(user, thread.forum)
     return {
+        **(moderation_context(user, thread) if can_moderate else {}),
         "enabled": True,
         "request": request,
         "user": user,
@@ -42,11 +46,14 @@ def page_comments(context, page):
         "posts": posts,
         "mode": mode,
         "can_post": can_post,
-        "can_moderate": thread is not None
-        and permissions.can_moderate(user, thread.forum),
+        "can_moderate": can_moderate,
         "is_following": thread is not None
         and selectors.is_following(thread=thread, user=user),
-        "form": PostForm(user=user, memberships=permissions.memberships_of(user)),
+        "form": PostForm(
+            user=user,
+            memberships=permissions.memberships_of(user),
+            initial=reply_initial(request, posts),
+        ),
         "action": reverse("forum:page_comment", args=[page.pk]),
         "csrf_token": context.get("csrf_token"),
     }
