@@ -39,12 +39,15 @@ ALWAYS_IGNORED = [
 
 
 def app_dirs() -> list[Path]:
-    """Apps under platform/ other than config (config's strings go to the root)."""
-    return sorted(
+    """Apps under platform/ and at the top level (resources/, pooling/…), other than
+    config (config's strings go to the root catalogue)."""
+    platform_apps = [
         path
         for path in PLATFORM.iterdir()
         if path.is_dir() and path.name != "config" and not path.name.startswith(".")
-    )
+    ]
+    top_level_apps = [init.parent for init in ROOT.glob("*/apps.py")]
+    return sorted({*platform_apps, *top_level_apps})
 
 
 def makemessages(cwd: Path, ignore: list[str]) -> None:
@@ -73,7 +76,8 @@ def extract() -> None:
 
 def catalogues() -> list[Path]:
     found = list((ROOT / "locale").glob("*/LC_MESSAGES/django.po"))
-    found += PLATFORM.glob("*/locale/*/LC_MESSAGES/django.po")
+    for app in app_dirs():
+        found += app.glob("locale/*/LC_MESSAGES/django.po")
     return sorted(found)
 
 

@@ -9,9 +9,13 @@ import polib
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOGUES = sorted(ROOT.glob("platform/*/locale/fr/LC_MESSAGES/django.po")) + [
-    ROOT / "locale/fr/LC_MESSAGES/django.po"
-]
+# Apps under platform/ and at the top level (resources/, pooling/…), then the root.
+CATALOGUES = sorted(
+    [
+        *ROOT.glob("platform/*/locale/fr/LC_MESSAGES/django.po"),
+        *ROOT.glob("*/locale/fr/LC_MESSAGES/django.po"),
+    ]
+) + [ROOT / "locale/fr/LC_MESSAGES/django.po"]
 
 
 def test_our_french_wording_wins_every_shared_msgid():

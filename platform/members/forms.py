@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import Membership, Organisation
+from .services.applications import APPLICATION_FIELDS
+from .services.profile import PROFILE_FIELDS
 from .validators import normalize_phone, normalize_rna, normalize_siret
 
 # Keep in step with DESCRIPTION_MAX_LENGTH.
@@ -43,18 +45,7 @@ class OrganisationApplicationForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name",
-            "category",
-            "legal_form",
-            "siret",
-            "rna",
-            "is_esus",
-            "is_siae",
-            "city",
-            "website",
-            "description",
-        ]
+        fields = list(APPLICATION_FIELDS)
         help_texts = {
             "siret": _("14 digits, spaces allowed."),
             "rna": _("Associations only: the letter W followed by 9 digits."),
@@ -77,24 +68,10 @@ class OrganisationApplicationForm(forms.ModelForm):
         return normalize_rna(self.cleaned_data["rna"])
 
 
-# What a structure's référents edit themselves, and what its public page shows.
-PROFILE_FIELDS = [
-    "summary",
-    "description",
-    "logo",
-    "address",
-    "postal_code",
-    "city",
-    "website",
-    "public_email",
-    "public_phone",
-]
-
-
 class OrganisationProfileForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = PROFILE_FIELDS
+        fields = list(PROFILE_FIELDS)
         help_texts = {
             "logo": _("PNG, JPEG or WebP image, 2 MB at most."),
             "summary": _("One or two sentences shown in the directory."),

@@ -10,6 +10,8 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ptce.selectors import audit_for_scope
+
 from .models import Invitation, JoinRequest, Membership, Organisation, User
 from .permissions import COORDINATORS_GROUP
 
@@ -199,6 +201,26 @@ def organisation_referents(organisation: Organisation) -> list[User]:
     )
 
 
+def organisations_left_without_referent(
+    *, leaving: QuerySet[Membership]
+) -> list[Organisation]:
+    """Structures that would have no référent if the `leaving` memberships went.
+
+    The rule "a structure keeps at least one référent", in one query whatever the
+    number of structures (used when demoting, removing and erasing an account).
+    """
+    leaving_referents = leaving.filter(role=Membership.Role.REFERENT)
+    remaining = Q(memberships__role=Membership.Role.REFERENT) & ~Q(
+        memberships__in=leaving_referents.values("pk")
+    )
+    return list(
+        Organisation.objects.filter(pk__in=leaving_referents.values("organisation"))
+        .annotate(remaining_referents=Count("memberships", filter=remaining))
+        .filter(remaining_referents=0)
+        .order_by("name")
+    )
+
+
 def organisation_homonyms(*, organisation: Organisation) -> list[Organisation]:
     """Other structures of the directory, or applying, under the same name."""
     return list(
@@ -209,6 +231,11 @@ def organisation_homonyms(*, organisation: Organisation) -> list[Organisation]:
         .exclude(pk=organisation.pk)
         .order_by("name")
     )
+
+
+def organisation_history(*, organisation: Organisation) -> QuerySet:
+    """The structure's own events in the audit trail, newest first (paginate it)."""
+    return audit_for_scope(organisation)
 
 
 def pending_applications_with_homonyms() -> list[Organisation]:

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .models import AuditEvent
+
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 def _ref(obj: models.Model | None) -> tuple[ContentType | None, str]:
@@ -46,3 +49,36 @@ def audit_record(
         reason=str(reason or "")[:2000],
         data=data or {},
     )
+
+
+def model_update(
+    *, instance: ModelT, fields: Iterable[str], data: dict[str, Any]
+) -> tuple[ModelT, list[str]]:
+    """Write onto `instance` the values of `data` for the whitelisted `fields` only.
+
+    The service names the fields it may write (HackSoft's model_update): a key of
+    `data` outside them is a caller's bug and raises ValueError, nothing written.
+    Values are set like a model form does (a cleared file input, False, empties the
+    file), the instance is validated, then saved with update_fields (plus any
+    auto_now field). Returns the instance and the fields whose value changed.
+    """
+    allowed = set(fields)
+    unexpected = sorted(set(data) - allowed)
+    if unexpected:
+        raise ValueError(f"Fields not writable here: {', '.join(unexpected)}.")
+    changed = []
+    for name, value in data.items():
+        field = instance._meta.get_field(name)
+        before = getattr(instance, field.attname)
+        field.save_form_data(instance, value)
+        if getattr(instance, field.attname) != before:
+            changed.append(name)
+    if changed:
+        instance.full_clean()
+        auto_now = [
+            f.name
+            for f in instance._meta.concrete_fields
+            if getattr(f, "auto_now", False)
+        ]
+        instance.save(update_fields=[*changed, *auto_now])
+    return instance, changed

@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from ptce import personal_data
 from ptce.services import audit_record
 
-from ..models import Membership, Organisation, User
+from ..models import Organisation, User
+from ..selectors import organisations_left_without_referent
+from .people import LastReferentError, ensure_referents_remain
 
 
 def user_data_export(*, user: User) -> dict[str, Any]:
@@ -26,29 +28,7 @@ def user_data_export(*, user: User) -> dict[str, Any]:
 
 def organisations_blocking_erasure(user: User) -> list[Organisation]:
     """Structures where this person is the only référent."""
-    blocking = []
-    referent_of = Membership.objects.filter(
-        user=user, role=Membership.Role.REFERENT
-    ).select_related("organisation")
-    for membership in referent_of:
-        others = Membership.objects.filter(
-            organisation=membership.organisation, role=Membership.Role.REFERENT
-        ).exclude(user=user)
-        if not others.exists():
-            blocking.append(membership.organisation)
-    return blocking
-
-
-def _lock_organisations_of_referent(user: User) -> None:
-    # As _lock_referents does: two référents erasing their accounts (or one erasing
-    # while demoting the other) at once must not leave a structure without any.
-    referent_of = Membership.objects.filter(user=user, role=Membership.Role.REFERENT)
-    list(
-        Organisation.objects.select_for_update()
-        .filter(pk__in=referent_of.values("organisation"))
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    return organisations_left_without_referent(leaving=user.memberships.all())
 
 
 def _delete_sessions(user: User) -> None:
@@ -82,16 +62,16 @@ def user_erase(*, user: User, by: User) -> User:
     """Erase personal data but keep the row, so their writings keep an author."""
     if by.pk != user.pk:
         raise PermissionDenied
-    _lock_organisations_of_referent(user)
-    blocking = organisations_blocking_erasure(user)
-    if blocking:
+    try:
+        ensure_referents_remain(leaving=user.memberships.all())
+    except LastReferentError as error:
         raise ValidationError(
             _(
                 "You are the only référent of %(names)s. Name another référent "
                 "(or ask the coordinators to) before deleting your account."
             )
-            % {"names": ", ".join(o.name for o in blocking)}
-        )
+            % {"names": ", ".join(o.name for o in error.organisations)}
+        ) from None
     _record_departures(user)
     personal_data.erase_all(user)
     user.erased_at = timezone.now()

@@ -24,6 +24,20 @@ from ..validators import normalize_siret
 # Each attempt loses at most one race (a concurrent insert of the same slug).
 SLUG_ATTEMPTS = 25
 
+# What a structure states when it applies; everything else is the coordination's.
+APPLICATION_FIELDS = (
+    "name",
+    "category",
+    "legal_form",
+    "siret",
+    "rna",
+    "is_esus",
+    "is_siae",
+    "city",
+    "website",
+    "description",
+)
+
 
 def _unique_slug(name: str) -> str:
     base = slugify(name)[:180] or "structure"
@@ -83,6 +97,9 @@ def organisation_apply(*, by: User, data: dict[str, Any]) -> Organisation:
     application (a double click, a resubmitted form, twenty tabs at once)."""
     if not permissions.can_apply_for_organisation(by):
         raise PermissionDenied
+    unexpected = sorted(set(data) - set(APPLICATION_FIELDS))
+    if unexpected:
+        raise ValueError(f"Fields not writable here: {', '.join(unexpected)}.")
     # Serialise this person's submissions: the second waits here for the first to
     # commit, then finds it below instead of creating a duplicate.
     User.objects.select_for_update().filter(pk=by.pk).first()

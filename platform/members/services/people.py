@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,29 +18,49 @@ from ptce.services import audit_record
 
 from .. import permissions
 from ..models import JoinRequest, Membership, Organisation, User
-from ..selectors import coordinators, organisation_referents
+from ..selectors import (
+    coordinators,
+    organisation_referents,
+    organisations_left_without_referent,
+)
 
 
-def _lock_referents(organisation: Organisation) -> int:
-    # Lock the structure row so two référents demoting each other at once cannot
-    # both succeed and leave the structure without any.
-    Organisation.objects.select_for_update().get(pk=organisation.pk)
-    return Membership.objects.filter(
-        organisation=organisation, role=Membership.Role.REFERENT
-    ).count()
+class LastReferentError(ValidationError):
+    """A change would leave `organisations` without any référent."""
+
+    def __init__(self, message, organisations: list[Organisation]) -> None:
+        super().__init__(message, code="last_referent")
+        self.organisations = organisations
 
 
-def _ensure_not_last_referent(membership: Membership) -> None:
-    if membership.role != Membership.Role.REFERENT:
-        return
-    if _lock_referents(membership.organisation) <= 1:
-        raise ValidationError(
+def ensure_referents_remain(*, leaving: QuerySet[Membership]) -> None:
+    """Refuse a change that would leave a structure without any référent.
+
+    Locks the structures' rows first (in pk order, so two changes never deadlock):
+    two référents demoting each other, or erasing their accounts, at once cannot both
+    succeed. Call inside the transaction that makes the change.
+    """
+    organisations = leaving.filter(role=Membership.Role.REFERENT).values("organisation")
+    list(
+        Organisation.objects.select_for_update()
+        .filter(pk__in=organisations)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    orphaned = organisations_left_without_referent(leaving=leaving)
+    if orphaned:
+        raise LastReferentError(
             _(
                 "%(organisation)s must keep at least one référent: name another "
                 "référent first."
             )
-            % {"organisation": membership.organisation.name}
+            % {"organisation": ", ".join(o.name for o in orphaned)},
+            orphaned,
         )
+
+
+def _ensure_not_last_referent(membership: Membership) -> None:
+    ensure_referents_remain(leaving=Membership.objects.filter(pk=membership.pk))
 
 
 @transaction.atomic

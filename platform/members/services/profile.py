@@ -7,8 +7,23 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from ptce.services import model_update
+
 from .. import permissions
 from ..models import Organisation, User
+
+# What a structure's référents edit themselves, and what its public page shows.
+PROFILE_FIELDS = (
+    "summary",
+    "description",
+    "logo",
+    "address",
+    "postal_code",
+    "city",
+    "website",
+    "public_email",
+    "public_phone",
+)
 
 
 @transaction.atomic
@@ -17,9 +32,7 @@ def organisation_update_profile(
 ) -> Organisation:
     if not permissions.can_manage_organisation(by, organisation):
         raise PermissionDenied
-    for name, value in data.items():
-        # save_form_data understands a cleared file input (False) as "no logo".
-        Organisation._meta.get_field(name).save_form_data(organisation, value)
-    organisation.full_clean()
-    organisation.save()
+    organisation, _changed = model_update(
+        instance=organisation, fields=PROFILE_FIELDS, data=data
+    )
     return organisation
