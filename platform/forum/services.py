@@ -667,6 +667,13 @@ def thread_moderate(
     return thread
 
 
+def _forget_moderator_flags(user_ids: set[int]) -> None:
+    """The header caches who moderates (forum_tags): forget it for these people."""
+    from django.core.cache import cache
+
+    cache.delete_many([f"forum:moderates:{pk}" for pk in user_ids])
+
+
 @transaction.atomic
 def forum_delegate(*, forum: Forum, by: Any, moderators: list[Any]) -> None:
     """Coordinators name the people who moderate one forum."""
@@ -674,6 +681,8 @@ def forum_delegate(*, forum: Forum, by: Any, moderators: list[Any]) -> None:
         raise PermissionDenied(_("Only coordinators delegate moderation."))
     before = sorted(forum.moderators.values_list("pk", flat=True))
     forum.moderators.set(moderators)
+    changed = set(before) | {user.pk for user in moderators}
+    transaction.on_commit(lambda: _forget_moderator_flags(changed), robust=True)
     audit_record(
         actor=by,
         action="forum.forum.delegate",
