@@ -157,6 +157,46 @@ def load(ctx: DemoContext) -> None:
             continue
         _load_thread(forums[slug], title, posts, people, moderator)
     ctx.extra["forums"] = forums
+    _load_page_comments(ctx, people, moderator)
+
+
+PAGE_COMMENTS = [
+    (REFERENT_EMAIL, "Merci pour cette nouvelle : {{nous serons là}}.", True),
+    (
+        MEMBER_EMAIL,
+        "<quote>nous serons là</quote>\n\nNous aussi, avec le stand vélo.",
+        True,
+    ),
+    (MEMBER_EMAIL, "Une question pratique : où se garer ?", False),
+]
+
+
+def _load_page_comments(ctx: DemoContext, people, moderator) -> None:
+    """Comments under the two latest pages that accept them (news items)."""
+    index = ctx.pages.get("news")
+    if index is None:
+        return
+    pages = [
+        page
+        for page in index.get_children()
+        .live()
+        .specific()
+        .order_by("-first_published_at")
+        if getattr(type(page), "accepts_comments", False)
+    ][:2]
+    for page in pages:
+        thread = services.page_thread(page=page, create=True)
+        if thread.posts.exists():
+            continue
+        for email, body, published in PAGE_COMMENTS:
+            author = people.get(email)
+            if author is None:
+                continue
+            post = services.post_submit(
+                thread=thread, by=author, body=body, rate_limits=False
+            )
+            if published and post.status == post.Status.PENDING:
+                services.post_approve(post=post, moderator=moderator)
 
 
 def _load_thread(forum, title, posts, people, moderator) -> None:
@@ -167,10 +207,12 @@ def _load_thread(forum, title, posts, people, moderator) -> None:
             continue
         if thread is None:
             post = services.thread_create(
-                forum=forum, by=author, title=title, body=body
+                forum=forum, by=author, title=title, body=body, rate_limits=False
             )
             thread = post.thread
         else:
-            post = services.post_submit(thread=thread, by=author, body=body)
+            post = services.post_submit(
+                thread=thread, by=author, body=body, rate_limits=False
+            )
         if published and post.status == post.Status.PENDING:
             services.post_approve(post=post, moderator=moderator)

@@ -28,7 +28,7 @@ from .forms import (
     ThreadForm,
     ThreadModerationForm,
 )
-from .models import Forum, Post, Thread
+from .models import Forum, Mode, Post, Thread
 
 THREADS_PER_PAGE = 25
 GUEST_SESSION_KEY = "forum_guest_posts"
@@ -92,21 +92,50 @@ def forum_detail(request, slug):
             "page_obj": paginator.get_page(request.GET.get("page")),
             "can_start": permissions.can_start_thread(request.user, forum),
             "can_moderate": permissions.can_moderate(request.user, forum),
+            "can_delegate": permissions.can_manage_moderators(request.user),
         },
     )
+
+
+def reply_initial(request, posts: list[Post]) -> dict:
+    """?repondre=<id> answers a post, ?citer=<id> also quotes it (published only)."""
+    wanted = request.GET.get("citer") or request.GET.get("repondre") or ""
+    post = next(
+        (p for p in posts if str(p.pk) == wanted and p.status == Post.Status.PUBLISHED),
+        None,
+    )
+    if post is None:
+        return {}
+    initial = {"reply_to": post.pk}
+    if request.GET.get("citer"):
+        initial["body"] = f"<quote>{post.body}</quote>\n\n"
+    return initial
+
+
+def moderation_context(user, thread: Thread) -> dict:
+    if not permissions.can_moderate(user, thread.forum):
+        return {}
+    return {
+        "moderation_modes": Mode.choices,
+        "move_targets": Forum.objects.filter(kind=Forum.Kind.FORUM),
+    }
 
 
 def _thread_context(request, thread: Thread, form=None, preview: str = "") -> dict:
     user = request.user
     memberships = permissions.memberships_of(user)
+    posts = selectors.visible_posts(
+        thread=thread, user=user, guest_post_ids=guest_post_ids(request)
+    )
     if form is None:
-        form = PostForm(user=user, memberships=memberships)
+        form = PostForm(
+            user=user, memberships=memberships, initial=reply_initial(request, posts)
+        )
     return {
+        **moderation_context(user, thread),
         "thread": thread,
         "forum": thread.forum,
-        "posts": selectors.visible_posts(
-            thread=thread, user=user, guest_post_ids=guest_post_ids(request)
-        ),
+        "posts": posts,
         "form": form,
         "preview": preview,
         "can_post": permissions.can_post(user, thread),

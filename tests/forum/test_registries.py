@@ -108,6 +108,9 @@ def test_demo_loads_three_forums_and_waiting_posts_idempotently():
     waiting = Post.objects.filter(status=Post.Status.PENDING).count()
     assert waiting >= 2
     assert Post.objects.filter(status=Post.Status.PUBLISHED).count() >= 5
+    assert Post.objects.filter(
+        thread__page__isnull=False, status=Post.Status.PUBLISHED
+    ).exists()  # comments under the news items
     demo.run_all(demo.DemoContext(log=lambda message: None))
     assert (Forum.objects.count(), Thread.objects.count(), Post.objects.count()) == (
         counts

@@ -302,3 +302,53 @@ def test_commented_page_queries_are_fixed(
     with django_assert_max_num_queries(20):
         response = client.get(article.url)
     assert "commentaire 1" in response.content.decode()
+
+
+def test_quote_and_reply_prefill_the_form(client, thread, member):
+    first = PostFactory(thread=thread, body="{{Texte}} cité")
+    client.force_login(member)
+    url = reverse("forum:thread_detail", args=[thread.pk])
+    html = client.get(url, {"citer": first.pk}).content.decode()
+    assert "&lt;quote&gt;{{Texte}} cité&lt;/quote&gt;" in html
+    assert f'name="reply_to" value="{first.pk}"' in html
+    html = client.get(url, {"repondre": "999999"}).content.decode()
+    assert 'name="reply_to" value' not in html.replace('value=""', "")
+
+
+def test_moderator_moves_a_thread_from_its_page(client, thread, moderator):
+    PostFactory(thread=thread)
+    target = ThreadFactory().forum
+    client.force_login(moderator)
+    html = client.get(reverse("forum:thread_detail", args=[thread.pk])).content.decode()
+    assert f'<option value="{target.pk}"' in html
+    response = client.post(
+        reverse("forum:thread_moderate", args=[thread.pk]),
+        {"action": "move", "forum": target.pk},
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    thread.refresh_from_db()
+    assert thread.forum == target
+
+
+def test_wagtail_admin_queue_and_dashboard_count(client, thread, member, moderator):
+    from django.contrib.auth.models import Permission
+
+    moderator.user_permissions.add(
+        Permission.objects.get(
+            codename="access_admin", content_type__app_label="wagtailadmin"
+        )
+    )
+    services.post_submit(thread=thread, by=member, body="pour l’admin")
+    client.force_login(moderator)
+    html = client.get(reverse("forum_admin_queue")).content.decode()
+    assert (
+        "Modération du forum" in html
+        and reverse("forum:queue_item", args=[Post.objects.get().pk]) in html
+    )
+    dashboard = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "1 message attend la modération" in dashboard
+    client.force_login(member)
+    assert client.get(reverse("forum_admin_queue")).status_code in (
+        HTTPStatus.FORBIDDEN,
+        HTTPStatus.FOUND,
+    )
