@@ -16,10 +16,21 @@ class AccountAdapter(DefaultAccountAdapter):
         # Someone who opened an invitation, then signed up, confirmed their address and
         # logged in has lost ?next= on the way (verification is mandatory): bring them
         # back to the invitation they came for.
-        pending = request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
-        if pending and url_has_allowed_host_and_scheme(pending, allowed_hosts=None):
-            return pending
-        return super().get_login_redirect_url(request)
+        return _pending_invitation(request) or super().get_login_redirect_url(request)
+
+    def get_signup_redirect_url(self, request) -> str:
+        # Signed up with the invited address: signed in at once, back to the invitation.
+        return _pending_invitation(request) or super().get_signup_redirect_url(request)
+
+    def unstash_verified_email(self, request) -> str | None:
+        # The invitation page stashes the invited address as proved (the link reached
+        # it). allauth would then give that address, verified, to whatever account is
+        # signed up next in this session: only when the address typed is that one.
+        stashed = super().unstash_verified_email(request)
+        typed = request.POST.get("email", "") if request.method == "POST" else ""
+        if stashed and stashed.strip().lower() == typed.strip().lower():
+            return stashed
+        return None
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Rendering and sending belong to the outbox: an e-mail queued in the request's
@@ -37,3 +48,10 @@ class AccountAdapter(DefaultAccountAdapter):
             context=full_context,
             kind="account",
         )
+
+
+def _pending_invitation(request) -> str | None:
+    pending = request.session.pop(PENDING_INVITATION_SESSION_KEY, None)
+    if pending and url_has_allowed_host_and_scheme(pending, allowed_hosts=None):
+        return pending
+    return None

@@ -4,11 +4,12 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from .logos import is_new_upload, logo_normalised, validate_logo
 from .validators import (
     normalize_phone,
     normalize_rna,
@@ -77,6 +78,13 @@ class User(AbstractUser):
         if self.erased_at:
             return str(_("Former member"))
         return self.get_full_name() or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            self.phone = normalize_phone(self.phone)  # stored in E.164
+        except ValidationError:
+            pass  # reported by the field's validator
 
     @property
     def display_name(self) -> str:
@@ -149,7 +157,12 @@ class Organisation(models.Model):
         blank=True,
         validators=[MaxLengthValidator(DESCRIPTION_MAX_LENGTH)],
     )
-    logo = models.ImageField(_("logo"), upload_to="organisations/logos/", blank=True)
+    logo = models.ImageField(
+        _("logo"),
+        upload_to="organisations/logos/",
+        blank=True,
+        validators=[validate_logo],
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     postal_code = models.CharField(
         _("postal code"), max_length=10, blank=True, validators=[validate_postal_code]
@@ -195,8 +208,23 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        stored = str(getattr(self, "_stored_logo", "") or "")
+        if stored and stored != (self.logo.name or ""):
+            # A replaced or cleared logo leaves the disk once the change is committed.
+            storage = self.logo.storage
+            transaction.on_commit(lambda: storage.delete(stored))
+        self._stored_logo = self.logo.name or ""
+
     def get_absolute_url(self) -> str:
         return reverse("members:organisation_detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_logo = instance.__dict__.get("logo") or ""
+        return instance
 
     @property
     def siren(self) -> str:
@@ -234,6 +262,9 @@ class Organisation(models.Model):
                 ) % {"name": holder.name}
         if errors:
             raise ValidationError(errors)
+        if is_new_upload(self.logo):
+            # Validated by validate_logo (clean_fields runs first).
+            self.logo = logo_normalised(self.logo)
 
     def _resubmits(self, other: Organisation) -> bool:
         # The applicant sending the same application again: not a conflict, the

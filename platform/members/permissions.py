@@ -68,10 +68,29 @@ def is_referent(user: User | AnonymousUser | None, organisation: Organisation) -
     )
 
 
+def is_pending_applicant(
+    user: User | AnonymousUser | None, organisation: Organisation
+) -> bool:
+    """Whoever applied for a structure still under review.
+
+    They manage its public profile meanwhile (the coordinators read it to decide);
+    an applied structure has no people, requests or invitations to manage yet.
+    """
+    return (
+        _is_signed_in(user)
+        and organisation.status == Organisation.Status.APPLIED
+        and organisation.applied_by_id == user.pk
+    )
+
+
 def can_manage_organisation(
     user: User | AnonymousUser | None, organisation: Organisation
 ) -> bool:
-    return is_referent(user, organisation) or is_coordinator(user)
+    return (
+        is_referent(user, organisation)
+        or is_coordinator(user)
+        or is_pending_applicant(user, organisation)
+    )
 
 
 def can_invite(user: User | AnonymousUser | None, organisation: Organisation) -> bool:
@@ -86,6 +105,22 @@ def can_revoke_invitation(
     user: User | AnonymousUser | None, invitation: Invitation
 ) -> bool:
     return can_manage_organisation(user, invitation.organisation)
+
+
+def is_invitation_addressee(
+    user: User | AnonymousUser | None, invitation: Invitation
+) -> bool:
+    """Whether the invited address is one of this account's verified addresses.
+
+    A link may be forwarded or leak: holding it is not being the person invited.
+    """
+    from allauth.account.models import EmailAddress  # loaded once apps are ready
+
+    return _is_signed_in(user) and (
+        EmailAddress.objects.filter(
+            user=user, email__iexact=invitation.email, verified=True
+        ).exists()
+    )
 
 
 def can_request_to_join(

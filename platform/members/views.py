@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlencode
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -333,9 +334,11 @@ def invitation_accept(request, token: str):
             {"error": _error_message(error)},
             status=400,
         )
-    if request.method == "POST" and request.user.is_authenticated:
+    user = request.user
+    addressee = permissions.is_invitation_addressee(user, invitation)
+    if request.method == "POST" and addressee:
         try:
-            membership = services.invitation_accept(token=token, by=request.user)
+            membership = services.invitation_accept(token=token, by=user)
         except services.InvitationError as error:
             messages.error(request, _error_message(error))
             return redirect("members:dashboard")
@@ -345,18 +348,25 @@ def invitation_accept(request, token: str):
             % {"name": membership.organisation.name},
         )
         return redirect(membership.organisation)
-    if not request.user.is_authenticated:
+    if not user.is_authenticated:
         # Kept in the session too: ?next= does not survive sign-up and confirmation.
         request.session[PENDING_INVITATION_SESSION_KEY] = request.path
+        # The link reached the invited address: signing up with that address from
+        # here proves it, no confirmation e-mail is needed (allauth reads this).
+        get_account_adapter(request).stash_verified_email(request, invitation.email)
     next_query = urlencode({"next": request.path})
+    wrong_account = user.is_authenticated and not addressee
     return render(
         request,
         "members/invitation_accept.html",
         {
             "invitation": invitation,
+            "wrong_account": wrong_account,
+            "wrong_address": services.wrong_address_message(invitation),
             "login_url": f"{reverse('account_login')}?{next_query}",
             "signup_url": f"{reverse('account_signup')}?{next_query}",
         },
+        status=403 if wrong_account and request.method == "POST" else 200,
     )
 
 

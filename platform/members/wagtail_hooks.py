@@ -3,21 +3,31 @@ and the décret 2015-431 eligibility panel on the dashboard."""
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
 from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.generic import IndexView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets.button import MenuItem
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
 from ptce.exports import SpreadsheetExportViewMixin
 
+from . import services
 from .apps import MembersConfig
 from .eligibility import eligibility_check
-from .forms import PROFILE_FIELDS
+from .forms import PROFILE_FIELDS, ApplicationDecisionForm
 from .models import Invitation, JoinRequest, Membership, Organisation
-from .permissions import is_coordinator
+from .permissions import can_decide_application, is_coordinator
 
 
 def _label(model, field: str) -> str:
@@ -47,11 +57,89 @@ class RelatedModelViewSet(ModelViewSet):
         )
 
 
+class OrganisationIndexView(ExportIndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if can_decide_application(self.request.user, instance):
+            buttons.append(
+                MenuItem(
+                    gettext_lazy("Decide on the application"),
+                    url=reverse("members_application_decide", args=[instance.pk]),
+                    icon_name="tasks",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class ApplicationDecisionView(WagtailAdminTemplateMixin, TemplateView):
+    """Accept or decline an application from the admin, through the same service as
+    the site's applications page (status, date, référent, notification, audit)."""
+
+    template_name = "members/admin/application_decide.html"
+    page_title = gettext_lazy("Membership application")
+    header_icon = "group"
+
+    def dispatch(self, request, pk: int):
+        self.organisation = get_object_or_404(Organisation, pk=pk)
+        if not can_decide_application(request.user, self.organisation):
+            raise PermissionDenied
+        return super().dispatch(request, pk=pk)
+
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {
+                "url": reverse("member_structures:index"),
+                "label": capfirst(Organisation._meta.verbose_name_plural),
+            },
+            {"url": "", "label": self.organisation.name},
+        ]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            organisation=self.organisation,
+            form=kwargs.pop("form", None) or ApplicationDecisionForm(),
+            **kwargs,
+        )
+
+    def post(self, request, pk: int):
+        form = ApplicationDecisionForm(request.POST)
+        if not form.is_valid():
+            context = self.get_context_data(form=form)
+            return self.render_to_response(context, status=400)
+        accept = form.cleaned_data["decision"] == "accept"
+        services.organisation_application_decide(
+            organisation=self.organisation,
+            by=request.user,
+            accept=accept,
+            reason=form.cleaned_data["reason"].strip(),
+        )
+        text = (
+            _("%(name)s is now a member structure.")
+            if accept
+            else _("The application of %(name)s has been declined.")
+        )
+        messages.success(request, text % {"name": self.organisation.name})
+        return redirect("member_structures:index")
+
+
+@hooks.register("register_admin_urls")
+def register_decision_url():
+    return [
+        path(
+            "membres/candidatures/<int:pk>/decision/",
+            ApplicationDecisionView.as_view(),
+            name="members_application_decide",
+        )
+    ]
+
+
 class OrganisationViewSet(ModelViewSet):
     name = "member_structures"
     url_prefix = "membres/structures"
     model = Organisation
-    index_view_class = ExportIndexView
+    index_view_class = OrganisationIndexView
     icon = "group"
     menu_order = 100
     list_display = ["name", "category", "legal_form", "status", "city", "siret"]
@@ -88,9 +176,22 @@ class OrganisationViewSet(ModelViewSet):
         "is_siae",
         "siret",
         "rna",
-        # No status, joined_at or decision note: applications are decided on the
-        # applications page, through the service that notifies and audits.
+        # status, joined_at and decision_note carry the membership rules: they change
+        # only through the decision view below (organisation_application_decide).
         *PROFILE_FIELDS,
+    ]
+    inspect_view_fields = [
+        "name",
+        "category",
+        "legal_form",
+        "status",
+        "applied_by",
+        "created_at",
+        "joined_at",
+        "decision_note",
+        "siret",
+        "rna",
+        "city",
     ]
 
     @property
@@ -114,7 +215,6 @@ class MembershipViewSet(RelatedModelViewSet):
     search_fields = ["user__email", "user__last_name", "organisation__name"]
     search_backend_name = None
     copy_view_enabled = False
-    inspect_view_enabled = True
     list_export = [
         "organisation",
         "user",
@@ -124,7 +224,10 @@ class MembershipViewSet(RelatedModelViewSet):
         "created_at",
     ]
     export_filename = "personnes-des-structures"
-    form_fields = ["user", "organisation", "role", "show_in_directory"]
+    # Roles and removals keep a structure's last référent: they go through the
+    # structure's management page (membership_update, membership_remove). People
+    # join by invitation or request, never by an admin form.
+    form_fields = ["show_in_directory"]
 
     @property
     def export_headings(self):
@@ -135,16 +238,21 @@ class MembershipViewSet(RelatedModelViewSet):
 
 
 class ViewOnlyPolicy(ModelPermissionPolicy):
-    """People (roles), invitations and join requests change only through the members
-    services, which keep a référent per structure, notify, create memberships and
-    audit; the admin lists and inspects them (a structure's management page, open to
-    coordinators for every structure, is where people are managed)."""
+    """Invitations and join requests change only through the members services, which
+    notify people and create memberships; the admin lists and inspects them."""
 
     def user_has_permission(self, user, action):
         return action == "view" and super().user_has_permission(user, action)
 
 
-register_permission_policy(Membership, ViewOnlyPolicy(Membership))
+class NoAddOrDeletePolicy(ModelPermissionPolicy):
+    def user_has_permission(self, user, action):
+        return action in ("view", "change") and super().user_has_permission(
+            user, action
+        )
+
+
+register_permission_policy(Membership, NoAddOrDeletePolicy(Membership))
 register_permission_policy(Invitation, ViewOnlyPolicy(Invitation))
 register_permission_policy(JoinRequest, ViewOnlyPolicy(JoinRequest))
 

@@ -62,15 +62,26 @@ def covered_models() -> set[str]:
 
 
 def user_addresses(user) -> set[str]:
-    """Every address of the person (login and allauth's), lower-cased.
+    """The addresses the person has proved are theirs, lower-cased.
 
+    Only verified ones: anybody can type someone else's address as a secondary
+    address, and must not thereby reach that person's invitations or e-mails.
+    The login address counts unless allauth holds it as unverified.
     Erasers match what was sent to the person on these; call before the addresses
     themselves are erased (members erases them last).
     """
     from allauth.account.models import EmailAddress  # loaded once apps are ready
 
-    stored = EmailAddress.objects.filter(user=user).values_list("email", flat=True)
-    return {address.lower() for address in (user.email, *stored) if address}
+    rows = {
+        email.lower(): verified
+        for email, verified in EmailAddress.objects.filter(user=user).values_list(
+            "email", "verified"
+        )
+    }
+    addresses = {email for email, verified in rows.items() if verified}
+    if user.email and rows.get(user.email.lower(), True):
+        addresses.add(user.email.lower())
+    return addresses
 
 
 def export_all(user) -> dict[str, Any]:

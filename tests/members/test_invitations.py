@@ -7,6 +7,7 @@ from unittest import mock
 from urllib.parse import urlencode
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -168,7 +169,7 @@ def test_newcomer_signs_up_from_the_invitation_and_comes_back(
     assert reverse("account_signup") in page
     password = "Un-mot-de-passe-tres-long-2026"
     with on_commit():
-        client.post(
+        response = client.post(
             reverse("account_signup"),
             {
                 "first_name": "Nina",
@@ -178,14 +179,86 @@ def test_newcomer_signs_up_from_the_invitation_and_comes_back(
                 "password2": password,
             },
         )
-    confirm = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
-    client.post(confirm)
-    response = client.post(
-        reverse("account_login"), {"login": "nouvelle@exemple.fr", "password": password}
-    )
+    # The link proved the address: no confirmation e-mail, signed in, back here.
+    assert mail.outbox == []
     assert response.status_code == HTTPStatus.FOUND
     assert response.url == accept_url
+    assert EmailAddress.objects.get(email="nouvelle@exemple.fr").verified
     client.post(accept_url)
     assert Membership.objects.filter(
         organisation=organisation, user__email="nouvelle@exemple.fr"
     ).exists()
+
+
+def test_signing_up_from_the_link_with_another_address_proves_nothing(
+    client, organisation, referent, on_commit
+):
+    invitation = Invitation.objects.create(
+        organisation=organisation, email="nouvelle@exemple.fr", invited_by=referent
+    )
+    accept_url = reverse(
+        "members:invitation_accept", args=[services.invitation_token(invitation)]
+    )
+    client.get(accept_url)
+    password = "Un-mot-de-passe-tres-long-2026"
+    with on_commit():
+        client.post(
+            reverse("account_signup"),
+            {
+                "first_name": "Éve",
+                "last_name": "Intruse",
+                "email": "intruse@exemple.fr",
+                "password1": password,
+                "password2": password,
+            },
+        )
+    assert not EmailAddress.objects.get(email="intruse@exemple.fr").verified
+    assert "_auth_user_id" not in client.session
+    assert len(mail.outbox) == 1  # the usual confirmation
+
+
+def _invitation_url(organisation, referent, role="referent"):
+    invitation = Invitation.objects.create(
+        organisation=organisation,
+        email="invitee@exemple.fr",
+        role=role,
+        invited_by=referent,
+    )
+    token = services.invitation_token(invitation)
+    return invitation, reverse("members:invitation_accept", args=[token])
+
+
+def test_a_forwarded_link_does_not_let_someone_else_join(
+    client, organisation, referent
+):
+    invitation, url = _invitation_url(organisation, referent)
+    forwarded_to = UserFactory(email="collegue@exemple.fr")
+    client.force_login(forwarded_to)
+    page = client.get(url).content.decode()
+    assert "envoyée à invitee@exemple.fr" in page
+    assert reverse("account_logout") in page
+    assert "Accepter l’invitation" not in page
+    response = client.post(url)
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert not Membership.objects.filter(user=forwarded_to).exists()
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is None
+    with pytest.raises(services.InvitationError):
+        services.invitation_accept(
+            token=services.invitation_token(invitation), by=forwarded_to
+        )
+
+
+def test_an_unverified_copy_of_the_invited_address_is_not_enough(
+    client, organisation, referent
+):
+    _invitation, url = _invitation_url(organisation, referent)
+    schemer = UserFactory()
+    EmailAddress.objects.create(user=schemer, email="invitee@exemple.fr")
+    client.force_login(schemer)
+    assert client.post(url).status_code == HTTPStatus.FORBIDDEN
+    assert not Membership.objects.filter(user=schemer).exists()
+    # A verified secondary address is theirs: that works.
+    EmailAddress.objects.filter(user=schemer).update(verified=True)
+    assert client.post(url).status_code == HTTPStatus.FOUND
+    assert Membership.objects.get(user=schemer).role == Membership.Role.REFERENT

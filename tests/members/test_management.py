@@ -148,3 +148,30 @@ def test_people_actions_need_rights_and_csrf(organisation, referent):
     csrf_client.force_login(referent)
     assert csrf_client.post(url).status_code == HTTPStatus.FORBIDDEN
     assert Membership.objects.filter(pk=membership.pk).exists()
+
+
+def test_an_applicant_completes_the_profile_while_the_application_waits(client):
+    from members.models import Organisation
+    from tests.factories import OrganisationFactory
+
+    applicant = UserFactory()
+    organisation = OrganisationFactory(
+        status=Organisation.Status.APPLIED, applied_by=applicant
+    )
+    url = reverse("members:organisation_manage", args=[organisation.slug])
+    client.force_login(applicant)
+    dashboard = client.get(reverse("members:dashboard")).content.decode()
+    assert url in dashboard
+    assert client.get(url).status_code == HTTPStatus.OK
+    response = client.post(url, {"summary": "Atelier de réparation."})
+    assert response.status_code == HTTPStatus.FOUND
+    organisation.refresh_from_db()
+    assert organisation.summary == "Atelier de réparation."
+    # Nobody else, and not once the application is declined.
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+    Organisation.objects.filter(pk=organisation.pk).update(
+        status=Organisation.Status.DECLINED
+    )
+    client.force_login(applicant)
+    assert client.get(url).status_code == HTTPStatus.FORBIDDEN

@@ -139,3 +139,13 @@ def test_phone_normalisation(typed, stored, shown):
     assert normalize_phone(typed) == stored
     if stored:
         assert format_phone(stored) == shown
+
+
+def test_a_persons_phone_is_validated_and_stored_in_e164(user):
+    user.phone = "06 12 34 56 78"
+    user.full_clean()
+    assert user.phone == "+33612345678"
+    user.phone = "abc<script>"
+    with pytest.raises(ValidationError) as error:
+        user.full_clean()
+    assert "phone" in error.value.message_dict

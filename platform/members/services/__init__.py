@@ -25,6 +25,7 @@ from .invitations import (
     invitation_max_age,
     invitation_revoke,
     invitation_token,
+    wrong_address_message,
 )
 from .people import (
     join_request_create,
@@ -55,4 +56,5 @@ __all__ = [
     "organisations_blocking_erasure",
     "user_data_export",
     "user_erase",
+    "wrong_address_message",
 ]

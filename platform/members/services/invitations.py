@@ -73,6 +73,13 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
+def wrong_address_message(invitation: Invitation) -> str:
+    return _(
+        "This invitation was sent to %(email)s: log in with the account of that "
+        "address, or create one with it."
+    ) % {"email": invitation.email}
+
+
 @transaction.atomic
 def invitation_create(
     *, organisation: Organisation, by: User, email: str, role: str
@@ -146,6 +153,8 @@ def invitation_accept(*, token: str, by: User) -> Membership:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
         raise InvitationError(_("This invitation can no longer be used."))
+    if not permissions.is_invitation_addressee(by, invitation):
+        raise InvitationError(wrong_address_message(invitation), code="address")
     membership, created = Membership.objects.get_or_create(
         user=by,
         organisation=invitation.organisation,
