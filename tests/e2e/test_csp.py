@@ -16,9 +16,11 @@ def _csp_reports(page) -> list[str]:
     reports: list[str] = []
     page.on(
         "console",
-        lambda message: reports.append(message.text)
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            reports.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
     return reports
 
