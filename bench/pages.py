@@ -3,6 +3,11 @@
     DATABASE_URL=postgres://root@127.0.0.1:5432/ptce_bench \
         .venv/bin/python bench/pages.py --rounds 3 --duration 20
 
+Every page is measured as a visitor (no cookie) and signed in (the bench user's
+session cookie). `--compare DIR` also serves another checkout of the platform (e.g.
+`git worktree`/`git archive` of the previous commit) from the same database on a
+second port, measured right after this one: before/after ratios in one run.
+
 Method and targets: bench/README.md. Needs `wrk` (Debian package) and a database filled
 by bench/generate.py. Writes a Markdown table to stdout and to bench/results/.
 """
@@ -10,6 +15,7 @@ by bench/generate.py. Writes a Markdown table to stdout and to bench/results/.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import secrets
@@ -20,23 +26,22 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-PLATFORM_PORT, CEILING_PORT = 8011, 8012
-CEILING = {
-    "bare tiny view": "/tiny/",
-    "bare template view (20-item loop)": "/template/",
-}
+PLATFORM_PORT, CEILING_PORT, COMPARE_PORT = 8011, 8012, 8013
 PAGES = {
     "home": "/",
+    "standard page": "/mentions-legales/",
     "member directory": "/membres/structures/",
     "member directory, filtered": "/membres/structures/?category=ess&q=solidaire",
     "structure profile": "/membres/structures/bench-structure-00001/",
     "search": "/recherche/?q=coop%C3%A9ration",
     "glossary": "/glossaire/",
+    "my space (signed in)": "/membres/mon-espace/",
     "notification centre (signed in)": "/notifications/",
 }
 
@@ -112,7 +117,8 @@ def platform_env(static_root: str) -> dict:
 
 
 def page_facts(env: dict) -> tuple[dict[str, tuple[int, int]], str]:
-    """Query count and size of each page, measured in-process; and a session cookie."""
+    """Query count and size of each page, visitor and signed in, measured in-process
+    (warm); and a session cookie. Keys: "visitor|page" and "signed in|page"."""
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
@@ -124,16 +130,38 @@ def page_facts(env: dict) -> tuple[dict[str, tuple[int, int]], str]:
 
     from members.models import User
 
-    client = Client()
-    client.force_login(User.objects.get(email="bench@bench.ptce.fr"))
+    signed_in = Client()
+    signed_in.force_login(User.objects.get(email="bench@bench.ptce.fr"))
     facts = {}
-    for name, path in PAGES.items():
-        client.get(path)  # warm caches exactly as the server would be warm
-        with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
-        assert response.status_code == 200, (path, response.status_code)
-        facts[name] = (len(queries), len(response.content))
-    return facts, f"sessionid={client.cookies['sessionid'].value}"
+    for who, client in (("visitor", Client()), ("signed in", signed_in)):
+        for name, path in PAGES.items():
+            if who == "visitor" and "signed in" in name:
+                continue
+            client.get(path)  # warm caches exactly as the server would be warm
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(path)
+            assert response.status_code == 200, (who, path, response.status_code)
+            facts[f"{who}|{name}"] = (len(queries), len(response.content))
+    return facts, f"sessionid={signed_in.cookies['sessionid'].value}"
+
+
+def _facts_of(directory: str, env: dict) -> tuple[dict, str]:
+    """page_facts() run by another checkout's code, in a subprocess."""
+    code = (
+        "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/platform'];"
+        "import pages; facts, cookie = pages.page_facts({});"
+        "print(json.dumps({'facts': facts, 'cookie': cookie}))"
+    )
+    out = subprocess.run(
+        [str(BIN / "python"), "-c", code, directory],
+        env={**env, "PYTHONPATH": f"{directory}:{directory}/platform"},
+        cwd=ROOT / "bench",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    data = json.loads(out.strip().splitlines()[-1])
+    return {k: tuple(v) for k, v in data["facts"].items()}, data["cookie"]
 
 
 def main() -> None:
@@ -141,6 +169,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--compare", help="another checkout to measure as 'before'")
+    parser.add_argument("--label", default="", help="a title for the results file")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
@@ -157,45 +187,70 @@ def main() -> None:
         cwd=ROOT,
         check=True,
     )
-    facts, cookie = page_facts(env)
+    variants = {"after": (PLATFORM_PORT, env)}
+    facts: dict[str, tuple[int, int]] = {}
+    cookies: dict[str, str] = {}
+    if args.compare:
+        old_env = {
+            **env,
+            "PYTHONPATH": f"{args.compare}:{args.compare}/platform",
+            "CACHE_KEY_PREFIX": "bench-before",
+        }
+        old_facts, cookies["before"] = _facts_of(args.compare, old_env)
+        facts.update({f"before|{k}": v for k, v in old_facts.items()})
+        variants["before"] = (COMPARE_PORT, old_env)
+    new_facts, cookies["after"] = page_facts(env)
+    facts.update({f"after|{k}": v for k, v in new_facts.items()})
     ceiling_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "settings"}
     servers = [
-        start_server(
-            ["--chdir", "bench/ceiling", "wsgi"],
-            ceiling_env,
-            CEILING_PORT,
-        ),
-        start_server(["config.wsgi"], env, PLATFORM_PORT),
+        start_server(["--chdir", "bench/ceiling", "wsgi"], ceiling_env, CEILING_PORT)
     ]
-    samples: dict[str, Sample] = {name: Sample() for name in [*CEILING, *PAGES]}
+    for variant, (port, variant_env) in variants.items():
+        chdir = ["--chdir", args.compare] if variant == "before" else []
+        servers.append(start_server([*chdir, "config.wsgi"], variant_env, port))
+    measures = [
+        (
+            f"{variant}|{who}|{name}",
+            port,
+            path,
+            cookies[variant] if who == "signed in" else "",
+        )
+        for name, path in PAGES.items()
+        for who in ("visitor", "signed in")
+        if not (who == "visitor" and "signed in" in name)
+        for variant, (port, _env) in variants.items()
+    ]
+    samples: dict[str, Sample] = defaultdict(Sample)
     try:
-        for url in [f"http://127.0.0.1:{CEILING_PORT}{p}" for p in CEILING.values()] + [
-            f"http://127.0.0.1:{PLATFORM_PORT}{p}" for p in PAGES.values()
-        ]:
+        for _key, port, path, cookie in measures:  # warm-up
             run_wrk(
-                url, duration=2, connections=args.connections, cookie=cookie
-            )  # warm-up
+                f"http://127.0.0.1:{port}{path}",
+                duration=2,
+                connections=args.connections,
+                cookie=cookie,
+            )
         for round_number in range(args.rounds):
-            for name, path in PAGES.items():
+            for name in PAGES:
                 # A B A B: each page right after a ceiling measure, so drift hits both.
-                for ceiling_name, ceiling_path in CEILING.items():
-                    _record(
-                        samples[ceiling_name],
-                        run_wrk(
-                            f"http://127.0.0.1:{CEILING_PORT}{ceiling_path}",
-                            duration=args.duration,
-                            connections=args.connections,
-                        ),
-                    )
                 _record(
-                    samples[name],
+                    samples["bare tiny view"],
                     run_wrk(
-                        f"http://127.0.0.1:{PLATFORM_PORT}{path}",
+                        f"http://127.0.0.1:{CEILING_PORT}/tiny/",
                         duration=args.duration,
                         connections=args.connections,
-                        cookie=cookie,
                     ),
                 )
+                for key, port, path, cookie in measures:
+                    if key.endswith(f"|{name}"):
+                        _record(
+                            samples[key],
+                            run_wrk(
+                                f"http://127.0.0.1:{port}{path}",
+                                duration=args.duration,
+                                connections=args.connections,
+                                cookie=cookie,
+                            ),
+                        )
             print(f"round {round_number + 1}/{args.rounds} done", file=sys.stderr)
     finally:
         for server in servers:
@@ -216,22 +271,27 @@ def _record(sample: Sample, result: tuple) -> None:
 
 
 def _report(samples: dict[str, Sample], facts: dict, args) -> str:
-    tiny = statistics.median(samples["bare tiny view"].rps)
+    tiny_rps = samples["bare tiny view"].rps
+    tiny = statistics.median(tiny_rps)
     lines = [
-        f"c={args.connections}, {args.rounds} rounds × {args.duration} s, medians; "
-        "ratio = req/s ÷ bare tiny view req/s",
+        f"{args.label} c={args.connections}, {args.rounds} rounds × {args.duration} s, "
+        f"medians; ratio = req/s ÷ bare tiny view req/s (tiny: {tiny:,.0f} req/s)",
         "",
-        "| page | queries | size | req/s | p50 | p99 | errors | ratio to tiny |",
-        "|---|---|---|---|---|---|---|---|",
+        "| page | who | version | queries | size | req/s | p50 | p99 | errors "
+        "| ratio to tiny |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, sample in samples.items():
-        queries, size = facts.get(name, (0, 0))
+    for key, sample in samples.items():
+        if key == "bare tiny view":
+            continue
+        variant, who, name = key.split("|")
+        queries, size = facts.get(key, (0, 0))
         rps = statistics.median(sample.rps)
         lines.append(
-            f"| {name} | {queries} | {size / 1024:.1f} KiB | {rps:,.0f} | "
-            f"{statistics.median(sample.p50):.1f} ms | "
-            f"{statistics.median(sample.p99):.1f} ms | {sample.errors} | "
-            f"{rps / tiny:.3f} |"
+            f"| {name} | {who} | {variant} | {queries} | {size / 1024:.1f} KiB "
+            f"| {rps:,.0f} | {statistics.median(sample.p50):.1f} ms "
+            f"| {statistics.median(sample.p99):.1f} ms | {sample.errors} "
+            f"| {rps / tiny:.3f} |"
         )
     return "\n".join(lines)
 

@@ -37,7 +37,11 @@ INSTALLED_APPS = [
     "members",
     "notifications",
     "home",
+    "news",
+    "forum",
     "ptce",
+    "resources",
+    "pooling",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -52,6 +56,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.search_promotions",
     "wagtail.embeds",
     "wagtail.sites",
@@ -75,6 +80,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Visitors' pages from the cache: before the session, CSRF and auth it skips.
+    "ptce.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,6 +113,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "ptce.context_processors.identity",
+                "ptce.context_processors.content_version",
             ],
         },
     },
@@ -133,11 +141,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="ptce")
 if REDIS_URL:
+    # django-redis; a Redis outage degrades to "no cache" (see ptce/cache.py).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ptce.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": env.float("CACHE_CONNECT_TIMEOUT", 0.5),
+                "SOCKET_TIMEOUT": env.float("CACHE_TIMEOUT", 0.5),
+            },
         }
     }
 else:
@@ -187,9 +200,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.send_digests",
         "schedule": crontab(hour=7, minute=0),  # CELERY_TIMEZONE: Paris time
     },
+    "forum-remind-moderators": {
+        "task": "forum.remind_moderators",
+        "schedule": crontab(minute=15),  # hourly: posts waiting for more than 24 h
+    },
     "wagtail-publish-scheduled": {
         "task": "config.publish_scheduled",
         "schedule": 60,
+    },
+    "pooling-expire-requests": {
+        "task": "pooling.expire_requests",
+        "schedule": 10 * 60,
+    },
+    "pooling-send-reminders": {
+        "task": "pooling.send_reminders",
+        "schedule": 30 * 60,
     },
 }
 
@@ -299,6 +324,9 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 # --- Security -----------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
+# Sessions read from the cache, written through to the database: no session query
+# per signed-in request, and nothing lost when Redis is down or flushed.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False
 # Wagtail's live preview renders the page in a same-origin iframe: DENY would break it.
 X_FRAME_OPTIONS = "SAMEORIGIN"

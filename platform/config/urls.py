@@ -6,7 +6,11 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from ptce.views import language_set
+
 urlpatterns = [
+    # Before Django's own: the same name, without a CSRF token (see ptce.views).
+    path("i18n/setlang/", language_set, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("cms/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
@@ -15,6 +19,10 @@ urlpatterns = [
     path("comptes/", include("allauth.urls")),
     path("membres/", include("members.urls")),
     path("notifications/", include("notifications.urls")),
+    path("mutualisation/", include("pooling.urls")),
+    path("ressources/", include("resources.urls")),
+    path("", include("news.urls")),
+    path("forum/", include("forum.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
 ]
 

@@ -20,3 +20,7 @@ class HomeConfig(AppConfig):
         post_delete.connect(
             _clear_glossary_cache, sender=term, dispatch_uid="home_gl_d"
         )
+        from ptce.pagecache import invalidate_on_change
+
+        # Terms are marked inside cached page bodies.
+        invalidate_on_change(term)

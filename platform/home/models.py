@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
@@ -42,8 +43,9 @@ class HomePage(Page):
         from .selectors import featured_organisations, home_cards, home_figures
 
         context = super().get_context(request, *args, **kwargs)
-        context["figures"] = home_figures()
-        context["cards"] = home_cards()
+        # Lazy: the template reads them only when its cached fragment is stale.
+        context["figures"] = SimpleLazyObject(home_figures)
+        context["cards"] = SimpleLazyObject(home_cards)
         context["featured_organisations"] = featured_organisations(
             limit=self.featured_count
         )

@@ -26,6 +26,10 @@ class PtceConfig(AppConfig):
         last = [c for c in self.apps.get_app_configs() if c.models_module][-1]
         post_migrate.connect(_ensure_groups, sender=last, dispatch_uid="ptce_groups")
         self._watch_identity()
+        from .pagecache import connect_wagtail_signals, invalidate_on_change
+
+        connect_wagtail_signals()
+        invalidate_on_change(self.get_model("SiteIdentity"))
 
     def _watch_identity(self) -> None:
         """Drop the cached identity when it, or what its footer links to, changes."""

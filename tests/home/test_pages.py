@@ -17,7 +17,10 @@ def test_home_page_is_served_in_french(client):
 
 def test_language_switcher_serves_english(client):
     response = client.post(
-        reverse("set_language"), {"language": "en", "next": "/"}, follow=True
+        reverse("set_language"),
+        {"language": "en", "next": "/"},
+        headers={"Origin": "http://testserver"},  # as every browser sends it
+        follow=True,
     )
     assert response.status_code == HTTPStatus.OK
     assert '<html lang="en">' in response.content.decode()

@@ -1,0 +1,24 @@
+"""Published forum posts in the site search (never waiting or rejected ones)."""
+
+from __future__ import annotations
+
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from ptce.search_providers import Provider, SearchHit, register
+
+from . import markup, selectors
+
+
+def search_forum(terms: list[str], *, user, limit: int) -> list[SearchHit]:
+    return [
+        SearchHit(
+            title=post.thread.title,
+            url=post.get_absolute_url(),
+            summary=Truncator(markup.plain_text(post.body_html)).chars(200),
+        )
+        for post in selectors.search_posts(terms, user=user, limit=limit)
+    ]
+
+
+register(Provider(key="forum", label=_("Forum"), order=60, search=search_forum))

@@ -1,0 +1,123 @@
+"""The forum in the Wagtail admin: forums and usual reasons, the moderation queue
+(decisions are taken on the site's moderation pages, which call the services), and
+the number of waiting messages on the dashboard."""
+
+from __future__ import annotations
+
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import TemplateView
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from . import permissions, selectors
+from .models import Forum, RejectionReason
+
+
+class ForumViewSet(ModelViewSet):
+    name = "forum_forums"  # "forum" is the site's URL namespace
+    url_prefix = "forum/forums"
+    model = Forum
+    icon = "comment"
+    menu_label = _("Forums")
+    list_display = ["title", "kind", "mode", "visibility", "position"]
+    search_fields = ["title"]
+    search_backend_name = None
+    copy_view_enabled = False
+    # Delegated moderators are named on the site (forum_delegate records who and when).
+    form_fields = [
+        "title",
+        "slug",
+        "description",
+        "mode",
+        "newcomer_threshold",
+        "visibility",
+        "watched_words",
+        "position",
+    ]
+
+
+class RejectionReasonViewSet(ModelViewSet):
+    name = "forum_rejection_reasons"
+    url_prefix = "forum/motifs"
+    model = RejectionReason
+    icon = "list-ul"
+    menu_label = _("Rejection reasons")
+    list_display = ["text", "position"]
+    search_fields = ["text"]
+    search_backend_name = None
+    copy_view_enabled = False
+    form_fields = ["text", "position"]
+
+
+class ForumViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Forum")
+    menu_icon = "comment"
+    menu_order = 250
+    items = (ForumViewSet, RejectionReasonViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_forum_viewsets():
+    return ForumViewSetGroup()
+
+
+class AdminQueueView(WagtailAdminTemplateMixin, TemplateView):
+    template_name = "forum/admin/queue.html"
+    page_title = _("Forum moderation")
+    header_icon = "comment"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not permissions.can_moderate_anything(request.user):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["items"] = selectors.moderation_queue(user=self.request.user)
+        return context
+
+
+@hooks.register("register_admin_urls")
+def register_forum_admin_urls():
+    return [
+        path("forum/moderation/", AdminQueueView.as_view(), name="forum_admin_queue")
+    ]
+
+
+class QueueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return permissions.can_moderate_anything(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_queue_menu_item():
+    return QueueMenuItem(
+        _("Forum moderation"),
+        reverse("forum_admin_queue"),
+        icon_name="comment",
+        order=260,
+    )
+
+
+class QueuePanel(Component):
+    name = "forum_queue"
+    order = 60
+    template_name = "forum/admin/queue_panel.html"
+
+    def __init__(self, count: int):
+        self.count = count
+
+    def get_context_data(self, parent_context=None):
+        return {"count": self.count}
+
+
+@hooks.register("construct_homepage_panels")
+def add_queue_panel(request, panels):
+    if permissions.can_moderate_anything(request.user):
+        panels.append(QueuePanel(selectors.queue_count(user=request.user)))

@@ -1,0 +1,156 @@
+"""The news moderation workflow: co-signing by each structure, then the coordination.
+
+`CosignTask` (models.py) delegates here. Decisions go through services.py whatever
+the door (the site's co-signing page or Wagtail's workflow actions).
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.actions.publish_page_revision import PublishPagePermissionError
+from wagtail.models import (
+    GroupApprovalTask,
+    PagePermissionTester,
+    Task,
+    TaskState,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from members.models import Organisation
+from members.permissions import COORDINATORS_GROUP
+
+WORKFLOW_NAME = "Actualités : co-signature puis coordination"
+COSIGN_TASK_NAME = "Co-signature des structures"
+COORDINATION_TASK_NAME = "Validation par la coordination"
+
+
+# --- the structures of a revision, and whose turn it is --------------------------
+def revision_structures(revision) -> list[Organisation]:
+    """The co-signing structures of the text under review, in their order."""
+    page = revision.as_object()
+    links = sorted(page.cosigners.all(), key=lambda link: link.sort_order or 0)
+    ids = [link.organisation_id for link in links]
+    found = Organisation.objects.in_bulk(ids)
+    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
+
+
+def approved_ids(task_state: TaskState) -> set[int]:
+    return set(task_state.cosign_approvals.values_list("organisation_id", flat=True))
+
+
+def current_structure(
+    task_state: TaskState, structures: list[Organisation] | None = None
+) -> Organisation | None:
+    """The first structure that has not approved yet (None when all have)."""
+    if structures is None:
+        structures = revision_structures(task_state.revision)
+    done = approved_ids(task_state)
+    return next((o for o in structures if o.pk not in done), None)
+
+
+# --- CosignTask behaviour --------------------------------------------------------
+def cosign_task_start(task, workflow_state, user=None) -> TaskState:
+    from . import services
+
+    task_state = Task.start(task, workflow_state, user=user)
+    services.cosign_started(task_state=task_state, requested_by=user)
+    return task_state
+
+
+def cosign_task_action(task_state, user, action_name, **kwargs):
+    from . import services
+
+    comment = kwargs.get("comment", "") or ""
+    if action_name == "approve":
+        services.cosign_approve(task_state=task_state, by=user, comment=comment)
+    elif action_name == "reject":
+        services.cosign_reject(task_state=task_state, by=user, comment=comment)
+
+
+def cosign_task_actions(obj, user) -> list[tuple[str, str, bool]]:
+    from .permissions import can_cosign
+
+    task_state = obj.current_workflow_task_state
+    if task_state is None or not can_cosign(user, current_structure(task_state)):
+        return []
+    return [
+        ("reject", _("Request changes"), True),
+        ("approve", _("Co-sign"), False),
+    ]
+
+
+# --- nothing goes live before every co-signer approved ---------------------------
+def last_cosign_state(page) -> TaskState | None:
+    return (
+        TaskState.objects.filter(
+            workflow_state__base_content_type_id=page.get_base_content_type().pk,
+            workflow_state__object_id=str(page.pk),
+            task__content_type__app_label="news",
+            task__content_type__model="cosigntask",
+        )
+        .order_by("-pk")
+        .first()
+    )
+
+
+def is_cosigned(revision) -> bool:
+    """Every co-signer of `revision` approved in the latest co-signing round."""
+    page = revision.as_object()
+    required = {link.organisation_id for link in page.cosigners.all()}
+    if not required:
+        return True
+    state = last_cosign_state(page)
+    if state is None or state.status not in (
+        TaskState.STATUS_APPROVED,
+        TaskState.STATUS_SKIPPED,
+    ):
+        return False
+    return required <= approved_ids(state)
+
+
+def ensure_cosigned(revision) -> None:
+    if not is_cosigned(revision):
+        raise PublishPagePermissionError(
+            "Each co-signing structure must approve this news item first."
+        )
+
+
+class CosignPagePermissionTester(PagePermissionTester):
+    """Hides « Publish » from the admin while co-signatures are missing."""
+
+    def can_publish(self):
+        if not super().can_publish():
+            return False
+        revision = self.page.get_latest_revision()
+        return revision is None or is_cosigned(revision)
+
+
+# --- the workflow itself ---------------------------------------------------------
+@transaction.atomic
+def ensure_news_workflow() -> Workflow:
+    """The news workflow and its two tasks, created once (by name)."""
+    from .models import CosignTask
+
+    workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    if not workflow.workflow_tasks.exists():
+        cosign, _ = CosignTask.objects.get_or_create(name=COSIGN_TASK_NAME)
+        coordination, created = GroupApprovalTask.objects.get_or_create(
+            name=COORDINATION_TASK_NAME
+        )
+        if created:
+            group, _ = Group.objects.get_or_create(name=COORDINATORS_GROUP)
+            coordination.groups.add(group)
+        WorkflowTask.objects.create(workflow=workflow, task=cosign, sort_order=0)
+        WorkflowTask.objects.create(workflow=workflow, task=coordination, sort_order=1)
+    return workflow
+
+
+def assign_news_workflow(index_page) -> None:
+    if not WorkflowPage.objects.filter(page_id=index_page.pk).exists():
+        WorkflowPage.objects.create(
+            page_id=index_page.pk, workflow=ensure_news_workflow()
+        )

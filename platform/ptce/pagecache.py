@@ -1,0 +1,166 @@
+"""Caching what does not depend on the person, invalidated by one content version.
+
+- `content_version()` — a token that changes whenever published content changes: a
+  page published, unpublished, moved or deleted, the PTCE identity, an image or a
+  document saved, and whatever model an app registers with `invalidate_on_change()`
+  (the glossary, member structures…). Every cached fragment and page has it in its
+  key, so a change makes them all unreachable at once; nothing is ever deleted
+  key by key, and the cache is never flushed.
+- Template fragments, for everyone: Django's own `{% cache %}` tag with
+  `content_version` (a context variable, see context_processors) among its keys:
+      {% load cache %}
+      {% cache 600 "footer" LANGUAGE_CODE content_version %}…{% endcache %}
+  Add `request.path` when the fragment marks the current page.
+- Whole pages, for visitors: `AnonymousPageCacheMiddleware` serves a GET without a
+  session cookie from the cache, keyed by content version, language and URL. What
+  it stores is only what any visitor would get: a 200 that sets no cookie, used no
+  CSRF token and did not ask not to be cached.
+
+Why not a library: wagtail-cache invalidates by clearing the whole cache (on Redis,
+the whole database, where Celery's queue and the rate limits also live), and
+Django's cache middleware can only expire, not invalidate, and misses as soon as a
+visitor has any cookie that the page varies on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import translation
+from django.utils.cache import cc_delim_re
+
+VERSION_KEY = "ptce:content-version"
+PAGE_TIMEOUT = 10 * 60  # a safety net: every change invalidates at once
+FRAGMENT_TIMEOUT = 10 * 60
+NEVER_CACHED_PREFIXES = ("/cms/", "/django-admin/", "/comptes/", "/sante/")
+NOT_SHARED = {"private", "no-cache", "no-store"}
+
+
+def content_version() -> str | None:
+    """The current content version; None when the cache is unreachable."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, secrets.token_hex(6), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def request_content_version(request) -> str | None:
+    """content_version(), read once per request however many fragments ask."""
+    if not hasattr(request, "_ptce_content_version"):
+        request._ptce_content_version = content_version()
+    return request._ptce_content_version
+
+
+def bump_content_version(**kwargs) -> None:
+    """Make every cached page and fragment stale: now, and again at commit.
+
+    The second bump covers a reader that cached the old state between the first one
+    and the commit.
+    """
+    cache.set(VERSION_KEY, secrets.token_hex(6), timeout=None)
+    transaction.on_commit(
+        lambda: cache.set(VERSION_KEY, secrets.token_hex(6), timeout=None)
+    )
+
+
+def invalidate_on_change(*models, ignore_fields: frozenset[str] = frozenset()) -> None:
+    """Bump the content version whenever one of `models` is saved or deleted.
+
+    Call from an app's AppConfig.ready() for each model its public pages show; a
+    save whose update_fields are all in `ignore_fields` (a user's last_login) does
+    not count.
+    """
+
+    def on_save(sender, update_fields=None, **kwargs) -> None:
+        if update_fields and set(update_fields) <= ignore_fields:
+            return
+        bump_content_version()
+
+    for model in models:
+        uid = f"ptce_content_version_{model._meta.label_lower}"
+        post_save.connect(on_save, sender=model, weak=False, dispatch_uid=f"{uid}_s")
+        post_delete.connect(
+            bump_content_version, sender=model, weak=False, dispatch_uid=f"{uid}_d"
+        )
+
+
+def connect_wagtail_signals() -> None:
+    from wagtail.documents import get_document_model
+    from wagtail.images import get_image_model
+    from wagtail.signals import page_published, page_unpublished, post_page_move
+
+    for signal in (page_published, page_unpublished, post_page_move):
+        signal.connect(bump_content_version, weak=False, dispatch_uid="ptce_cv")
+    # Any page type: post_delete is sent with the concrete class as sender.
+    post_delete.connect(_page_deleted, weak=False, dispatch_uid="ptce_cv_page_d")
+    invalidate_on_change(get_image_model(), get_document_model())
+
+
+def _page_deleted(sender, instance, **kwargs) -> None:
+    from wagtail.models import Page
+
+    if isinstance(instance, Page):
+        bump_content_version()
+
+
+# --- whole pages for visitors ------------------------------------------------------
+class AnonymousPageCacheMiddleware:
+    """Serve visitors' GETs from the cache (see the module docstring).
+
+    Place it right after WhiteNoise: a hit skips the session, CSRF, authentication,
+    URL routing, Wagtail and templates.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not self._cacheable_request(request):
+            return self.get_response(request)
+        version = request_content_version(request)
+        if version is None:  # cache down: serve uncached
+            return self.get_response(request)
+        key = self._key(request, version)
+        response = cache.get(key)
+        if response is not None:
+            response["X-Page-Cache"] = "hit"
+            return response
+        response = self.get_response(request)
+        if self._cacheable_response(request, response):
+            cache.set(key, response, PAGE_TIMEOUT)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def _cacheable_request(request) -> bool:
+        return (
+            request.method == "GET"
+            and settings.SESSION_COOKIE_NAME not in request.COOKIES
+            and "messages" not in request.COOKIES
+            and not request.path.startswith(NEVER_CACHED_PREFIXES)
+        )
+
+    @staticmethod
+    def _key(request, version: str) -> str:
+        language = translation.get_language_from_request(request)
+        url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        digest = hashlib.sha256(url.encode()).hexdigest()
+        return f"ptce:page:{version}:{language}:{digest}"
+
+    @staticmethod
+    def _cacheable_response(request, response) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        if request.META.get("CSRF_COOKIE_USED"):  # a form with this visitor's token
+            return False
+        directives = {
+            part.split("=", 1)[0].strip().lower()
+            for part in cc_delim_re.split(response.get("Cache-Control", ""))
+        }
+        return not directives & NOT_SHARED

@@ -1,0 +1,127 @@
+"""Who may do what with shared resources and bookings; used by views, templates,
+services and the admin alike.
+
+Approvers of a resource are its owner structure's référents and the resource managers
+they named. Coordinators see everything and may cancel, but the decision to lend a
+resource stays with its owner.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from members.models import Membership, Organisation
+from members.permissions import is_coordinator, is_member_of, is_referent
+from resources.models import Resource
+from resources.permissions import (  # noqa: F401 (re-exported: one place to ask)
+    can_create_resource,
+    can_manage_resource,
+    can_name_managers,
+    can_view_resource,
+    forget_cached,
+    is_approver,
+    is_resource_manager,
+    managed_ids,
+)
+
+if TYPE_CHECKING:
+    from .models import Booking
+
+
+def _signed_in(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+_managed_ids = managed_ids
+
+
+# --- Bookings ------------------------------------------------------------------------
+def can_book_for(user, organisation: Organisation) -> bool:
+    """Act for `organisation` when booking: any person of a member structure."""
+    return organisation.status == Organisation.Status.MEMBER and is_member_of(
+        user, organisation
+    )
+
+
+def bookable_organisations(user) -> list[Organisation]:
+    if not _signed_in(user):
+        return []
+    return list(
+        Organisation.objects.filter(
+            memberships__user=user, status=Organisation.Status.MEMBER
+        ).order_by("name")
+    )
+
+
+def can_see_details(user, booking: Booking) -> bool:
+    """Who booked and why: the booker's and the owner's people, and coordinators."""
+    if not _signed_in(user):
+        return False
+    return (
+        booking.booked_by_id == user.pk
+        or is_member_of(user, booking.organisation)
+        or is_member_of(user, booking.resource.owner)
+        or is_resource_manager(user, booking.resource)
+        or is_coordinator(user)
+    )
+
+
+def details_checker(user):
+    """can_see_details for many bookings at a fixed cost (two or three queries)."""
+    if not _signed_in(user):
+        return lambda booking: False
+    if is_coordinator(user):
+        return lambda booking: True
+    mine = set(
+        Membership.objects.filter(user=user).values_list("organisation_id", flat=True)
+    )
+    managed = _managed_ids(user)
+    return lambda booking: (
+        booking.booked_by_id == user.pk
+        or booking.organisation_id in mine
+        or booking.resource.owner_id in mine
+        or booking.resource_id in managed
+    )
+
+
+def can_view_booking(user, booking: Booking) -> bool:
+    return can_see_details(user, booking)
+
+
+def can_decide(user, booking: Booking) -> bool:
+    return booking.status == booking.Status.PENDING and is_approver(
+        user, booking.resource
+    )
+
+
+def can_cancel(user, booking: Booking) -> bool:
+    if not booking.is_active or booking.end <= timezone.now():
+        return False
+    return (
+        booking.booked_by_id == getattr(user, "pk", None)
+        and _signed_in(user)
+        or is_referent(user, booking.organisation)
+        or is_approver(user, booking.resource)
+        or is_coordinator(user)
+    )
+
+
+def is_booker_side(user, booking: Booking) -> bool:
+    return booking.booked_by_id == getattr(user, "pk", None) or is_member_of(
+        user, booking.organisation
+    )
+
+
+def approver_resource_ids(user) -> set[int] | None:
+    """Resources whose requests `user` decides (None: not signed in)."""
+    if not _signed_in(user):
+        return None
+    referent_of = Membership.objects.filter(
+        user=user, role=Membership.Role.REFERENT
+    ).values_list("organisation_id", flat=True)
+    owned = set(
+        Resource.objects.filter(owner_id__in=referent_of).values_list("pk", flat=True)
+    )
+    return owned | _managed_ids(user)

@@ -1,0 +1,155 @@
+"""Search by need: "a room for 12 with 2 projectors, free Tuesday 14:00–17:00".
+
+What fits and is free comes first; what fits but is busy (or closed) then comes with
+the nearest free time of the same length. One Snapshot for every candidate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ptce.search_providers import parse_terms
+from resources.models import Resource
+
+from . import availability, selectors
+from .services import Part
+
+MAX_CANDIDATES = 40
+SUGGESTION_WINDOW = timedelta(days=7)
+TEXT_FIELDS = (
+    "name",
+    "summary",
+    "description",
+    "equipment_present",
+    "staff_role",
+    "staff_skills",
+    "owner__name",
+)
+
+
+@dataclass(frozen=True)
+class Match:
+    resource: Resource
+    quantity: int
+    problems: list[str] = field(default_factory=list)
+    suggestion: tuple[datetime, datetime] | None = None
+
+    @property
+    def suggestion_label(self) -> str:
+        return availability.fmt_span(*self.suggestion) if self.suggestion else ""
+
+
+@dataclass
+class Results:
+    start: datetime
+    end: datetime
+    fits: list[Match] = field(default_factory=list)
+    almost: list[Match] = field(default_factory=list)
+    equipment_fits: list[Match] = field(default_factory=list)
+    equipment_almost: list[Match] = field(default_factory=list)
+    equipment_asked: str = ""
+    equipment_quantity: int = 1
+
+    @property
+    def span(self) -> str:
+        return availability.fmt_span(self.start, self.end)
+
+
+def _matching(queryset: QuerySet[Resource], text: str) -> QuerySet[Resource]:
+    for term in parse_terms(text):
+        condition = Q()
+        for name in TEXT_FIELDS:
+            condition |= Q(**{f"{name}__icontains": term})
+        queryset = queryset.filter(condition)
+    return queryset
+
+
+def _classify(resources, quantity, people, start, end, snapshot, now):
+    fits, almost = [], []
+    for resource in resources:
+        problems = availability.problems_for(
+            resource,
+            organisation=None,
+            start=start,
+            end=end,
+            quantity=quantity,
+            attendees=people if resource.kind == Resource.Kind.PREMISES else None,
+            now=now,
+            snapshot=snapshot,
+        )
+        if not problems:
+            fits.append(Match(resource, quantity))
+            continue
+        suggestion = availability.nearest_free(
+            resource,
+            start=start,
+            end=end,
+            quantity=quantity,
+            now=now,
+            snapshot=snapshot,
+            window=SUGGESTION_WINDOW,
+        )
+        almost.append(
+            Match(resource, quantity, [p.message for p in problems], suggestion)
+        )
+    return fits, almost
+
+
+def search(data: dict[str, Any], *, viewer, now: datetime | None = None) -> Results:
+    now = now or timezone.now()
+    start, end = data["start"], data["end"]
+    people = data.get("people")
+    results = Results(start, end)
+    candidates = selectors.bookable_resources().filter(kind=data["kind"])
+    if people and data["kind"] == Resource.Kind.PREMISES:
+        candidates = candidates.filter(capacity__gte=people)
+    if data.get("accessible"):
+        candidates = candidates.filter(wheelchair_accessible=True)
+    candidates = list(_matching(candidates, data.get("text", ""))[:MAX_CANDIDATES])
+    equipment: list[Resource] = []
+    quantity = data.get("equipment_quantity") or 1
+    if data.get("equipment"):
+        results.equipment_asked = data["equipment"]
+        results.equipment_quantity = quantity
+        equipment = list(
+            _matching(
+                selectors.bookable_resources().filter(
+                    kind=Resource.Kind.EQUIPMENT, quantity__gte=quantity
+                ),
+                data["equipment"],
+            )[:MAX_CANDIDATES]
+        )
+    every = candidates + equipment
+    window_start = start - SUGGESTION_WINDOW - timedelta(days=1)
+    window_end = end + SUGGESTION_WINDOW + timedelta(days=1)
+    snapshot = availability.load(every, window_start, window_end)
+    results.fits, results.almost = _classify(
+        candidates, 1, people, start, end, snapshot, now
+    )
+    results.equipment_fits, results.equipment_almost = _classify(
+        equipment, quantity, None, start, end, snapshot, now
+    )
+    return results
+
+
+def parts_from_post(post) -> list[Part] | None:
+    """The resources ticked on the results page, with their quantities."""
+    ids = []
+    for value in post.getlist("resource")[:10]:
+        if not value.isdigit():
+            return None
+        ids.append(int(value))
+    resources = {r.pk: r for r in Resource.objects.filter(pk__in=ids)}
+    if len(resources) != len(set(ids)):
+        return None
+    parts = []
+    for pk in dict.fromkeys(ids):
+        raw = post.get(f"quantity_{pk}", "1")
+        quantity = int(raw) if raw.isdigit() and len(raw) < 6 else 0
+        parts.append(Part(resources[pk], quantity))
+    return parts

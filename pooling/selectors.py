@@ -1,0 +1,223 @@
+"""Reads for pooling pages, each with a fixed number of queries.
+
+Calendars go through the availability engine: one Snapshot per page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import DurationField, F, Q, QuerySet, Sum
+from django.utils import timezone
+
+from resources.models import Resource
+
+from . import availability, permissions
+from .models import Booking
+
+UPCOMING_LIMIT = 20
+
+
+def _with_relations(bookings: QuerySet[Booking]) -> QuerySet[Booking]:
+    return bookings.select_related("resource__owner", "organisation", "booked_by")
+
+
+def booking_for_page(*, pk: int) -> Booking | None:
+    return _with_relations(Booking.objects.filter(pk=pk)).first()
+
+
+def pending_for_approver(user) -> QuerySet[Booking]:
+    ids = permissions.approver_resource_ids(user) or set()
+    return _with_relations(
+        Booking.objects.filter(status=Booking.Status.PENDING, resource_id__in=ids)
+    ).order_by("start", "pk")
+
+
+def pending_count(user) -> int:
+    ids = permissions.approver_resource_ids(user)
+    if not ids:
+        return 0
+    return Booking.objects.filter(
+        status=Booking.Status.PENDING, resource_id__in=ids
+    ).count()
+
+
+def user_upcoming(user, *, now: datetime | None = None) -> list[Booking]:
+    now = now or timezone.now()
+    return list(
+        _with_relations(
+            Booking.objects.filter(
+                booked_by=user, end__gt=now, status__in=Booking.ACTIVE_STATUSES
+            )
+        ).order_by("start")[:UPCOMING_LIMIT]
+    )
+
+
+def organisations_upcoming(user, *, now: datetime | None = None) -> list[Booking]:
+    """My structures' bookings (made by anyone of them) and those of their resources."""
+    now = now or timezone.now()
+    organisation_ids = user.memberships.values("organisation_id")
+    return list(
+        _with_relations(
+            Booking.objects.filter(
+                Q(organisation_id__in=organisation_ids)
+                | Q(resource__owner_id__in=organisation_ids),
+                end__gt=now,
+                status__in=Booking.ACTIVE_STATUSES,
+            ).exclude(booked_by=user)
+        ).order_by("start")[:UPCOMING_LIMIT]
+    )
+
+
+def resources_shared_count() -> int:
+    return Resource.objects.filter(
+        status=Resource.Status.ACTIVE, owner__status="member"
+    ).count()
+
+
+def hours_booked_this_month(*, now: datetime | None = None) -> int:
+    now = timezone.localtime(now or timezone.now())
+    first = now.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    following = (first + timedelta(days=32)).replace(day=1)
+    total = Booking.objects.filter(
+        status=Booking.Status.CONFIRMED, start__gte=first, start__lt=following
+    ).aggregate(duration=Sum(F("end") - F("start"), output_field=DurationField()))[
+        "duration"
+    ]
+    return int(total.total_seconds() // 3600) if total else 0
+
+
+# --- Calendars -----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cell:
+    start: datetime
+    end: datetime
+    state: str  # "closed", "past", "free", "partial", "taken"
+    free: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    cells: list[Cell]
+    resource: Resource | None = None
+
+
+def _cell(resource, start, end, snapshot, now) -> Cell:
+    total = resource.quantity
+    spans = availability.open_intervals(
+        snapshot.periods.get(resource.pk, ()), start, end
+    )
+    closed = availability.uncovered(spans, start, end) is not None or any(
+        c.start < end and c.end > start for c in snapshot.closures.get(resource.pk, ())
+    )
+    if closed:
+        return Cell(start, end, "closed", 0, total)
+    used = availability.peak_usage(
+        snapshot.bookings.get(resource.pk, ()), start, end
+    ).quantity
+    free = max(total - used, 0)
+    if end <= now:
+        state = "past"
+    elif free == total:
+        state = "free"
+    elif free:
+        state = "partial"
+    else:
+        state = "taken"
+    return Cell(start, end, state, free, total)
+
+
+def _hours(snapshot: availability.Snapshot, resources) -> tuple[int, int]:
+    periods = [p for r in resources for p in snapshot.periods.get(r.pk, ())]
+    if not periods:
+        return 8, 20
+    first = min(p.opens.hour for p in periods)
+    last = max(
+        24 if p.closes == time(0) else p.closes.hour + bool(p.closes.minute)
+        for p in periods
+    )
+    return first, max(last, first + 1)
+
+
+def week_grid(resource: Resource, monday: date, *, now: datetime | None = None):
+    """Rows of the week (one per time step), columns Monday → Sunday."""
+    now = now or timezone.now()
+    start = availability._instant(monday, time(0))
+    end = availability._instant(monday + timedelta(days=7), time(0))
+    snapshot = availability.load([resource], start, end)
+    first, last = _hours(snapshot, [resource])
+    step = max(availability.step_minutes(resource), 30)
+    days = [monday + timedelta(days=i) for i in range(7)]
+    rows = []
+    minute = first * 60
+    while minute < last * 60:
+        at = time(minute // 60, minute % 60)
+        cells = []
+        for day in days:
+            cell_start = availability._instant(day, at)
+            nxt = minute + step
+            cell_end = (
+                availability._instant(day + timedelta(days=1), time(0))
+                if nxt >= 24 * 60
+                else availability._instant(day, time(nxt // 60, nxt % 60))
+            )
+            cells.append(_cell(resource, cell_start, cell_end, snapshot, now))
+        rows.append(Row(at.strftime("%H:%M"), cells))
+        minute += step
+    return days, rows
+
+
+def day_grid(resources: list[Resource], day: date, *, now: datetime | None = None):
+    """One row per resource, one column per hour of the day."""
+    now = now or timezone.now()
+    start = availability._instant(day, time(0))
+    end = availability._instant(day + timedelta(days=1), time(0))
+    snapshot = availability.load(resources, start, end)
+    first, last = _hours(snapshot, resources)
+    hours = list(range(first, last))
+    rows = []
+    for resource in resources:
+        cells = []
+        for hour in hours:
+            cell_start = availability._instant(day, time(hour))
+            cell_end = end if hour == 23 else availability._instant(day, time(hour + 1))
+            cells.append(_cell(resource, cell_start, cell_end, snapshot, now))
+        rows.append(Row(resource.name, cells, resource))
+    return [f"{hour:02d}:00" for hour in hours], rows
+
+
+def bookable_resources() -> QuerySet[Resource]:
+    return Resource.objects.filter(
+        status=Resource.Status.ACTIVE, owner__status="member"
+    ).select_related("owner")
+
+
+def taken_slots(resource: Resource, start: datetime, end: datetime, viewer):
+    """The resource's active bookings in a window; details only for who may see them."""
+    bookings = list(
+        _with_relations(
+            Booking.objects.filter(
+                resource=resource,
+                status__in=Booking.ACTIVE_STATUSES,
+                start__lt=end,
+                end__gt=start,
+            )
+        ).order_by("start")
+    )
+    sees = permissions.details_checker(viewer)
+    return [(b, sees(b)) for b in bookings]
+
+
+def free_between(resources: list[Resource], start: datetime, end: datetime):
+    """The resources open, not closed and with a unit free over the whole window."""
+    snapshot = availability.load(resources, *_window(resources, start, end))
+    return [r for r in resources if availability.is_free(r, start, end, 1, snapshot)]
+
+
+def _window(resources, start, end):
+    before = max((r.buffer_before for r in resources), default=0)
+    after = max((r.buffer_after for r in resources), default=0)
+    return start - timedelta(minutes=before), end + timedelta(minutes=after)

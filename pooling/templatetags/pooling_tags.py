@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from django import template
+
+from pooling import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("pooling/includes/header_link.html", takes_context=True)
+def pooling_header_link(context):
+    """The header's pooling link, with the count of requests awaiting my decision."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    count = 0
+    if user is not None and user.is_authenticated:
+        count = selectors.pending_count(user)
+    current = getattr(getattr(request, "resolver_match", None), "app_name", "")
+    return {"count": count, "current": current in ("pooling", "resources")}

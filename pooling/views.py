@@ -1,0 +1,363 @@
+"""Booking pages: thin over the availability engine and the services."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from ptce.selectors import audit_for_target
+from resources import selectors as resource_selectors
+from resources.forms import CatalogueFilterForm
+from resources.models import Resource
+
+from . import availability, permissions, selectors, services
+from . import search as need_search
+from .forms import (
+    BatchDecisionForm,
+    BookingForm,
+    CancelForm,
+    DayForm,
+    DecisionForm,
+    NeedForm,
+    week_start,
+)
+
+
+def _messages_of(error: ValidationError) -> list[str]:
+    return list(error.messages)
+
+
+def _resource_or_404(request, pk: int) -> Resource:
+    resource = get_object_or_404(Resource.objects.select_related("owner"), pk=pk)
+    if not permissions.can_view_resource(request.user, resource):
+        raise Http404
+    return resource
+
+
+# --- Calendars -----------------------------------------------------------------------
+def week_view(request, pk: int):
+    resource = _resource_or_404(request, pk)
+    today = timezone.localdate()
+    monday = week_start(request.GET.get("semaine"), today)
+    days, rows = selectors.week_grid(resource, monday)
+    return render(
+        request,
+        "pooling/week.html",
+        {
+            "resource": resource,
+            "days": days,
+            "rows": rows,
+            "monday": monday,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "taken": selectors.taken_slots(
+                resource,
+                availability._instant(monday, timezone.datetime.min.time()),
+                availability._instant(
+                    monday + timedelta(days=7), timezone.datetime.min.time()
+                ),
+                request.user,
+            ),
+        },
+    )
+
+
+def day_view(request):
+    form = DayForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    day = data.get("date") or timezone.localdate()
+    resources = selectors.bookable_resources()
+    if data.get("kind"):
+        resources = resources.filter(kind=data["kind"])
+    resources = list(resources.order_by("kind", "name")[:60])
+    hours, rows = selectors.day_grid(resources, day)
+    return render(
+        request,
+        "pooling/day.html",
+        {
+            "form": form,
+            "day": day,
+            "hours": hours,
+            "rows": rows,
+            "previous": day - timedelta(days=1),
+            "next": day + timedelta(days=1),
+        },
+    )
+
+
+# --- Booking -------------------------------------------------------------------------
+@login_required
+def booking_create(request, pk: int):
+    resource = _resource_or_404(request, pk)
+    organisations = permissions.bookable_organisations(request.user)
+    if not organisations:
+        messages.error(request, _("You must act for a member structure to book."))
+        return redirect(resource.get_absolute_url())
+    initial = {
+        "date": request.GET.get("date"),
+        "start_time": request.GET.get("start"),
+        "end_time": request.GET.get("end"),
+        "quantity": 1,
+    }
+    form = BookingForm(
+        request.POST or None,
+        initial=initial,
+        resource=resource,
+        organisations=organisations,
+    )
+    refusal: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            booking = services.booking_request(
+                resource=resource,
+                organisation=data["organisation"],
+                by=request.user,
+                start=data["start"],
+                end=data["end"],
+                quantity=data["quantity"],
+                purpose=data["purpose"],
+                attendees=data.get("attendees"),
+            )
+        except ValidationError as error:
+            refusal = _messages_of(error)
+        else:
+            if booking.status == booking.Status.CONFIRMED:
+                messages.success(request, _("Your booking is confirmed."))
+            else:
+                messages.success(
+                    request,
+                    _("Your request is sent: the owner will approve or decline it."),
+                )
+            return redirect(booking.get_absolute_url())
+    return render(
+        request,
+        "pooling/booking_form.html",
+        {"resource": resource, "form": form, "refusal": refusal},
+        status=400 if refusal else 200,
+    )
+
+
+@login_required
+@require_POST
+def set_create(request):
+    """Book the resources chosen in the search by need, all or nothing."""
+    form = NeedForm(request.POST)
+    organisations = permissions.bookable_organisations(request.user)
+    organisation = next(
+        (o for o in organisations if str(o.pk) == request.POST.get("organisation")),
+        None,
+    )
+    if not form.is_valid() or organisation is None:
+        messages.error(request, _("This request is incomplete. Search again."))
+        return redirect("pooling:search")
+    parts = need_search.parts_from_post(request.POST)
+    if not parts:
+        messages.error(request, _("Choose at least one resource."))
+        return redirect("pooling:search")
+    data = form.cleaned_data
+    try:
+        bookings = services.booking_set_request(
+            parts=parts,
+            organisation=organisation,
+            by=request.user,
+            start=data["start"],
+            end=data["end"],
+            purpose=request.POST.get("purpose", "")[:300],
+            attendees=data.get("people"),
+        )
+    except ValidationError as error:
+        for message in _messages_of(error):
+            messages.error(request, message)
+        return redirect(f"{reverse('pooling:search')}?{request.POST.urlencode()}")
+    messages.success(
+        request,
+        ngettext("%(n)d booking made.", "%(n)d bookings made.", len(bookings))
+        % {"n": len(bookings)},
+    )
+    return redirect("pooling:my_space")
+
+
+def _booking_or_404(request, pk: int):
+    booking = selectors.booking_for_page(pk=pk)
+    if booking is None or not permissions.can_view_booking(request.user, booking):
+        raise Http404
+    return booking
+
+
+@login_required
+def booking_detail(request, pk: int):
+    booking = _booking_or_404(request, pk)
+    return render(
+        request,
+        "pooling/booking_detail.html",
+        {
+            "booking": booking,
+            "history": list(audit_for_target(booking)),
+            "can_cancel": permissions.can_cancel(request.user, booking),
+            "can_decide": permissions.can_decide(request.user, booking),
+            "cancel_form": CancelForm(),
+            "decision_form": DecisionForm(),
+            "span": availability.fmt_span(booking.start, booking.end),
+        },
+    )
+
+
+@login_required
+@require_POST
+def booking_cancel(request, pk: int):
+    booking = _booking_or_404(request, pk)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The reason is too long."))
+        return redirect(booking.get_absolute_url())
+    try:
+        services.booking_cancel(
+            booking=booking, by=request.user, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(_messages_of(error)))
+    else:
+        messages.success(request, _("The booking is cancelled."))
+    return redirect(booking.get_absolute_url())
+
+
+@login_required
+@require_POST
+def booking_decide(request, pk: int):
+    booking = _booking_or_404(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose to approve or decline."))
+        return redirect(booking.get_absolute_url())
+    approve = form.cleaned_data["decision"] == DecisionForm.APPROVE
+    try:
+        services.booking_decide(
+            booking=booking,
+            by=request.user,
+            approve=approve,
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(_messages_of(error)))
+    else:
+        messages.success(
+            request, _("Request approved.") if approve else _("Request declined.")
+        )
+    return redirect(booking.get_absolute_url())
+
+
+@login_required
+def approvals(request):
+    queue = selectors.pending_for_approver(request.user)
+    form = BatchDecisionForm(request.POST or None, queue=queue)
+    if request.method == "POST" and form.is_valid():
+        result = services.bookings_decide(
+            bookings=form.cleaned_data["bookings"],
+            by=request.user,
+            approve=form.cleaned_data["decision"] == form.APPROVE,
+            reason=form.cleaned_data["reason"],
+        )
+        if result.done:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d request handled.",
+                    "%(n)d requests handled.",
+                    len(result.done),
+                )
+                % {"n": len(result.done)},
+            )
+        for booking, message in result.refused:
+            messages.error(request, f"{booking} : {message}")
+        return redirect("pooling:approvals")
+    bookings = list(queue)
+    return render(
+        request,
+        "pooling/approvals.html",
+        {"form": form, "bookings": bookings},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def my_space(request):
+    user = request.user
+    return render(
+        request,
+        "pooling/my_space.html",
+        {
+            "mine": selectors.user_upcoming(user),
+            "structures": selectors.organisations_upcoming(user),
+            "pending_count": selectors.pending_count(user),
+            "manages": permissions.approver_resource_ids(user),
+        },
+    )
+
+
+# --- Search by need ------------------------------------------------------------------
+def search(request):
+    form = NeedForm(request.GET or None)
+    results = None
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("start"):
+        results = need_search.search(form.cleaned_data, viewer=request.user)
+    return render(
+        request,
+        "pooling/search.html",
+        {
+            "form": form,
+            "results": results,
+            "organisations": permissions.bookable_organisations(request.user),
+        },
+    )
+
+
+# --- Catalogue -----------------------------------------------------------------------
+CATALOGUE_PAGE_SIZE = 20
+
+
+def catalogue(request):
+    form = CatalogueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    resources = resource_selectors.catalogue(
+        text=data.get("q", ""),
+        kind=data.get("kind", ""),
+        owner=data.get("owner"),
+        capacity=data.get("capacity"),
+        accessible=data.get("accessible", False),
+    )
+    if data.get("free_from") and data.get("free_until"):
+        resources = selectors.free_between(
+            list(resources), data["free_from"], data["free_until"]
+        )
+    page_obj = Paginator(resources, CATALOGUE_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "pooling/catalogue.html",
+        {
+            "form": form,
+            "page_obj": page_obj,
+            "resources": page_obj.object_list,
+            "extra": f"&{query.urlencode()}" if query else "",
+            "can_add": [
+                o
+                for o in permissions.bookable_organisations(request.user)
+                if permissions.can_create_resource(request.user, o)
+            ],
+        },
+    )

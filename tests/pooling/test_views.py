@@ -1,0 +1,423 @@
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from http import HTTPStatus
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from notifications.models import Notification
+from pooling.models import Booking
+from ptce.models import AuditEvent
+from tests.factories import MembershipFactory, OrganisationFactory
+from tests.pooling.factories import (
+    BookingFactory,
+    ResourceFactory,
+    open_every_day,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def upcoming_day(days: int = 3):
+    return timezone.localdate() + timedelta(days=days)
+
+
+def at(day, hour, minute=0) -> datetime:
+    return datetime.combine(
+        day, time(hour, minute), tzinfo=timezone.get_default_timezone()
+    )
+
+
+def booking_post(organisation, day, start="10:00", end="11:00", **extra):
+    return {
+        "organisation": organisation.pk,
+        "date": day.isoformat(),
+        "start_time": start,
+        "end_time": end,
+        "quantity": 1,
+        "purpose": "Assemblée générale",
+        **extra,
+    }
+
+
+# --- Booking form ----------------------------------------------------------------
+def test_booking_form_creates_a_pending_request_and_tells_the_approvers(
+    client, room, borrower, borrower_member, owner_referent, on_commit
+):
+    client.force_login(borrower_member)
+    day = upcoming_day()
+    with on_commit():
+        response = client.post(
+            reverse("pooling:booking_create", args=[room.pk]),
+            booking_post(borrower, day),
+        )
+    booking = Booking.objects.get()
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == booking.get_absolute_url()
+    assert booking.status == Booking.Status.PENDING
+    assert booking.start == at(day, 10)
+    notification = Notification.objects.get(recipient=owner_referent)
+    assert notification.kind == "pooling.request_received"
+    assert [m.to for m in mail.outbox] == [[owner_referent.email]]
+
+
+def test_refused_booking_shows_the_french_reason_and_writes_nothing(
+    client, room, borrower, borrower_member
+):
+    day = upcoming_day()
+    BookingFactory(resource=room, start=at(day, 10), end=at(day, 11))
+    client.force_login(borrower_member)
+    response = client.post(
+        reverse("pooling:booking_create", args=[room.pk]),
+        booking_post(borrower, day, "10:30", "11:30"),
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert (
+        "déjà réservée" in response.content.decode()
+        or "déjà" in response.content.decode()
+    )
+    assert "10:00" in response.content.decode()
+    assert Booking.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"date": "9999-12-31"},
+        {"date": "pas une date"},
+        {"start_time": "12:00", "end_time": "11:00"},
+        {"start_time": "10:00", "end_time": "10:00"},
+        {"quantity": "-1"},
+        {"quantity": "100000000000000000000"},
+        {"purpose": "x" * 100_000},
+        {"purpose": "nul\x00byte"},
+        {"organisation": "999999"},
+    ],
+)
+def test_bad_input_is_refused_in_french_without_writing(
+    client, room, borrower, borrower_member, changes
+):
+    client.force_login(borrower_member)
+    data = {**booking_post(borrower, upcoming_day()), **changes}
+    response = client.post(reverse("pooling:booking_create", args=[room.pk]), data)
+    assert response.status_code in (HTTPStatus.OK, HTTPStatus.BAD_REQUEST)
+    if "\x00" not in str(changes):  # NUL bytes stop at ptce's middleware (400)
+        assert "error-summary" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_non_existent_local_time_is_a_form_error(
+    client, room, borrower, borrower_member
+):
+    client.force_login(borrower_member)
+    # Find the next March change day (last Sunday of March).
+    year = timezone.localdate().year + 1
+    day = max(
+        datetime(year, 3, d, tzinfo=timezone.get_default_timezone()).date()
+        for d in range(25, 32)
+        if datetime(year, 3, d, tzinfo=timezone.get_default_timezone()).weekday() == 6
+    )
+    response = client.post(
+        reverse("pooling:booking_create", args=[room.pk]),
+        booking_post(borrower, day, "02:30", "04:00"),
+    )
+    assert response.status_code == HTTPStatus.OK
+    assert "02:30" in response.content.decode()
+    assert not Booking.objects.exists()
+
+
+def test_foreign_structure_in_the_form_is_refused(client, room, borrower_member):
+    other = OrganisationFactory()
+    client.force_login(borrower_member)
+    client.post(
+        reverse("pooling:booking_create", args=[room.pk]),
+        booking_post(other, upcoming_day()),
+    )
+    assert not Booking.objects.exists()
+
+
+def test_unknown_resource_is_404(client, borrower_member):
+    client.force_login(borrower_member)
+    response = client.get(reverse("pooling:booking_create", args=[987654]))
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+def test_booking_form_needs_login(client, room):
+    response = client.get(reverse("pooling:booking_create", args=[room.pk]))
+    assert response.status_code == HTTPStatus.FOUND
+    assert "/comptes/" in response.url
+
+
+# --- Privacy -----------------------------------------------------------------------
+def test_week_view_shows_taken_not_who_to_others(
+    client, room, borrower, owner_member, django_assert_max_num_queries
+):
+    day = upcoming_day()
+    BookingFactory(
+        resource=room,
+        organisation=borrower,
+        purpose="Réunion secrète",
+        start=at(day, 10),
+        end=at(day, 11),
+    )
+    outsider = MembershipFactory(organisation=OrganisationFactory()).user
+    client.force_login(outsider)
+    url = reverse("pooling:week", args=[room.pk]) + f"?semaine={day.isoformat()}"
+    with django_assert_max_num_queries(17):
+        response = client.get(url)
+    body = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "Réunion secrète" not in body and borrower.name not in body
+    assert "pris" in body or "taken" in body
+
+    client.force_login(owner_member)
+    body = client.get(url).content.decode()
+    assert "Réunion secrète" in body and borrower.name in body
+
+
+def test_week_view_query_count_does_not_grow(
+    client, room, borrower, django_assert_max_num_queries
+):
+    day = upcoming_day()
+    for hour in range(8, 19):
+        BookingFactory(
+            resource=room,
+            organisation=borrower,
+            start=at(day, hour),
+            end=at(day, hour, 30),
+        )
+    url = reverse("pooling:week", args=[room.pk]) + f"?semaine={day.isoformat()}"
+    with django_assert_max_num_queries(10):
+        assert client.get(url).status_code == HTTPStatus.OK
+
+
+def test_booking_page_is_404_for_outsiders(client, room, borrower):
+    booking = BookingFactory(
+        resource=room,
+        organisation=borrower,
+        start=at(upcoming_day(), 10),
+        end=at(upcoming_day(), 11),
+    )
+    outsider = MembershipFactory(organisation=OrganisationFactory()).user
+    client.force_login(outsider)
+    response = client.get(booking.get_absolute_url())
+    assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+# --- Approval ----------------------------------------------------------------------
+def test_approval_queue_batch_approve(
+    client,
+    room,
+    borrower,
+    borrower_member,
+    owner_referent,
+    on_commit,
+    django_assert_max_num_queries,
+):
+    day = upcoming_day()
+    bookings = [
+        BookingFactory(
+            resource=room,
+            organisation=borrower,
+            booked_by=borrower_member,
+            status=Booking.Status.PENDING,
+            start=at(day, h),
+            end=at(day, h + 1),
+        )
+        for h in (9, 11, 14)
+    ]
+    client.force_login(owner_referent)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("pooling:approvals"))
+    assert response.status_code == HTTPStatus.OK
+    assert 'class="badge-count"' in response.content.decode()
+
+    with on_commit():
+        response = client.post(
+            reverse("pooling:approvals"),
+            {"bookings": [b.pk for b in bookings[:2]], "decision": "approve"},
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    statuses = {b.pk: b.status for b in Booking.objects.all()}
+    assert statuses == {
+        bookings[0].pk: "confirmed",
+        bookings[1].pk: "confirmed",
+        bookings[2].pk: "pending",
+    }
+    assert (
+        Notification.objects.filter(
+            recipient=borrower_member, kind="pooling.request_decided"
+        ).count()
+        == 2
+    )
+    assert AuditEvent.objects.filter(action="pooling.booking.approve").count() == 2
+
+
+def test_decline_needs_a_reason(
+    client, room, borrower, borrower_member, owner_referent
+):
+    day = upcoming_day()
+    booking = BookingFactory(
+        resource=room,
+        organisation=borrower,
+        booked_by=borrower_member,
+        status=Booking.Status.PENDING,
+        start=at(day, 9),
+        end=at(day, 10),
+    )
+    client.force_login(owner_referent)
+    response = client.post(
+        reverse("pooling:approvals"), {"bookings": [booking.pk], "decision": "decline"}
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.PENDING
+
+
+def test_outsider_cannot_decide_a_foreign_request(
+    client, room, borrower, borrower_member
+):
+    day = upcoming_day()
+    booking = BookingFactory(
+        resource=room,
+        organisation=borrower,
+        booked_by=borrower_member,
+        status=Booking.Status.PENDING,
+        start=at(day, 9),
+        end=at(day, 10),
+    )
+    client.force_login(borrower_member)
+    response = client.post(
+        reverse("pooling:approvals"), {"bookings": [booking.pk], "decision": "approve"}
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST  # not in their queue
+    response = client.post(
+        reverse("pooling:booking_decide", args=[booking.pk]), {"decision": "approve"}
+    )
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.PENDING
+
+
+def test_cancel_notifies_the_other_side(
+    client, room, borrower, borrower_member, owner_referent, on_commit
+):
+    day = upcoming_day()
+    booking = BookingFactory(
+        resource=room,
+        organisation=borrower,
+        booked_by=borrower_member,
+        start=at(day, 9),
+        end=at(day, 10),
+    )
+    client.force_login(borrower_member)
+    with on_commit():
+        response = client.post(
+            reverse("pooling:booking_cancel", args=[booking.pk]), {"reason": "Annulé"}
+        )
+    assert response.status_code == HTTPStatus.FOUND
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED
+    assert Notification.objects.filter(
+        recipient=owner_referent, kind="pooling.booking_cancelled"
+    ).exists()
+    page = client.get(booking.get_absolute_url()).content.decode()
+    assert "Annulé" in page
+
+
+# --- Pages and their query counts ----------------------------------------------------
+def test_pages_render_with_fixed_queries(
+    client, room, projectors, borrower, borrower_member, django_assert_max_num_queries
+):
+    day = upcoming_day()
+    for hour in range(9, 17):
+        BookingFactory(
+            resource=projectors,
+            organisation=borrower,
+            booked_by=borrower_member,
+            quantity=2,
+            start=at(day, hour),
+            end=at(day, hour + 1),
+        )
+    client.force_login(borrower_member)
+    urls = [
+        reverse("pooling:my_space"),
+        reverse("pooling:catalogue"),
+        reverse("pooling:catalogue")
+        + f"?kind=premises&capacity=10&free_from={day}T10:00&free_until={day}T12:00",
+        reverse("pooling:day") + f"?date={day}",
+        reverse("pooling:search")
+        + f"?date={day}&start_time=10:00&end_time=12:00&kind=premises&people=12"
+        + "&equipment=Vidéoprojecteurs&equipment_quantity=2",
+        reverse("resources:detail", args=[room.pk]),
+        Booking.objects.first().get_absolute_url(),
+    ]
+    for url in urls:
+        with django_assert_max_num_queries(18):
+            response = client.get(url)
+        assert response.status_code == HTTPStatus.OK, url
+
+
+def test_search_by_need_lists_what_fits_and_nearest_free_times(
+    client, room, projectors, borrower, borrower_member
+):
+    day = upcoming_day()
+    small = ResourceFactory(owner=room.owner, name="Petit bureau", capacity=4)
+    open_every_day(small)
+    busy = ResourceFactory(owner=room.owner, name="Grande salle", capacity=40)
+    open_every_day(busy)
+    BookingFactory(resource=busy, start=at(day, 13), end=at(day, 18))
+    client.force_login(borrower_member)
+    response = client.get(
+        reverse("pooling:search"),
+        {
+            "date": day.isoformat(),
+            "start_time": "14:00",
+            "end_time": "17:00",
+            "kind": "premises",
+            "people": 12,
+            "equipment": "vidéoprojecteurs",
+            "equipment_quantity": 2,
+        },
+    )
+    body = response.content.decode()
+    assert room.name in body and projectors.name in body
+    assert "Petit bureau" not in body
+    assert "Grande salle" in body and "18:00" in body  # nearest free time after 18:00
+
+    response = client.post(
+        reverse("pooling:set_create"),
+        {
+            "date": day.isoformat(),
+            "start_time": "14:00",
+            "end_time": "17:00",
+            "kind": "premises",
+            "people": 12,
+            "organisation": borrower.pk,
+            "resource": [room.pk, projectors.pk],
+            f"quantity_{room.pk}": 1,
+            f"quantity_{projectors.pk}": 2,
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert Booking.objects.filter(organisation=borrower).count() == 2
+
+
+def test_set_with_foreign_ids_writes_nothing(client, room, borrower, borrower_member):
+    client.force_login(borrower_member)
+    day = upcoming_day()
+    response = client.post(
+        reverse("pooling:set_create"),
+        {
+            "date": day.isoformat(),
+            "start_time": "14:00",
+            "end_time": "17:00",
+            "kind": "premises",
+            "organisation": borrower.pk,
+            "resource": [room.pk, 987654, "abc"],
+        },
+    )
+    assert response.status_code == HTTPStatus.FOUND
+    assert not Booking.objects.exists()
