@@ -215,7 +215,6 @@ class MembershipViewSet(RelatedModelViewSet):
     search_fields = ["user__email", "user__last_name", "organisation__name"]
     search_backend_name = None
     copy_view_enabled = False
-    inspect_view_enabled = True
     list_export = [
         "organisation",
         "user",
@@ -239,10 +238,8 @@ class MembershipViewSet(RelatedModelViewSet):
 
 
 class ViewOnlyPolicy(ModelPermissionPolicy):
-    """People (roles), invitations and join requests change only through the members
-    services, which keep a référent per structure, notify, create memberships and
-    audit; the admin lists and inspects them (a structure's management page, open to
-    coordinators for every structure, is where people are managed)."""
+    """Invitations and join requests change only through the members services, which
+    notify people and create memberships; the admin lists and inspects them."""
 
     def user_has_permission(self, user, action):
         return action == "view" and super().user_has_permission(user, action)

@@ -20,7 +20,9 @@ if TYPE_CHECKING:
     from .models import SiteIdentity
 
 CACHE_KEY = "ptce:identity:v1"
-CACHE_TIMEOUT = 60 * 60  # a safety net: every change invalidates at once
+# Every change invalidates at once in a shared cache (Redis); the timeout bounds how
+# long another process's local-memory cache (no Redis) may show an old identity.
+CACHE_TIMEOUT = 10 * 60
 
 
 def get_identity() -> SiteIdentity:
