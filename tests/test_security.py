@@ -114,7 +114,10 @@ def test_the_wagtail_admin_still_loads_under_a_report_only_policy(client):
 def test_language_cookie_is_samesite_httponly_and_secure_in_production(
     client, settings
 ):
-    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    same_origin = {"HTTP_ORIGIN": "http://testserver"}  # ptce.views.language_set
+    response = client.post(
+        reverse("set_language"), {"language": "en", "next": "/"}, **same_origin
+    )
     cookie = response.cookies[settings.LANGUAGE_COOKIE_NAME]
     assert cookie["samesite"] == "Lax" and cookie["httponly"]
     import importlib
@@ -129,5 +132,7 @@ def test_language_cookie_is_samesite_httponly_and_secure_in_production(
         assert production.SESSION_COOKIE_SECURE is True
     importlib.reload(config_settings)
     with override_settings(LANGUAGE_COOKIE_SECURE=True):
-        response = client.post(reverse("set_language"), {"language": "fr", "next": "/"})
+        response = client.post(
+            reverse("set_language"), {"language": "fr", "next": "/"}, **same_origin
+        )
         assert response.cookies[settings.LANGUAGE_COOKIE_NAME]["secure"]
