@@ -48,7 +48,8 @@ def test_home_shows_identity_figures_members_and_coming_soon_parts(client, home)
     figures = {f.key: f.value for f in response.context["figures"]}
     assert figures["members.structures"] == 3
     assert (figures["pooling.resources"], figures["pooling.hours"]) == (0, 0)
-    categories = response.context["cards"][0].context["by_category"]
+    cards = {c.key: c.context for c in response.context["cards"]}
+    categories = cards["members.categories"]["by_category"]
     assert [(c.value, c.count) for c in categories] == [("ess", 2), ("company", 1)]
     assert 'href="/membres/structures/menuiserie-test/"' in html
     assert "Candidate" not in html  # applications are not members yet
