@@ -26,8 +26,13 @@ class PtceConfig(AppConfig):
         last = [c for c in self.apps.get_app_configs() if c.models_module][-1]
         post_migrate.connect(_ensure_groups, sender=last, dispatch_uid="ptce_groups")
         self._watch_identity()
-        from .pagecache import connect_wagtail_signals, invalidate_on_change
+        from .pagecache import (
+            connect_all_models,
+            connect_wagtail_signals,
+            invalidate_on_change,
+        )
 
+        connect_all_models()
         connect_wagtail_signals()
         invalidate_on_change(self.get_model("SiteIdentity"))
 

@@ -35,8 +35,24 @@ from django.utils import translation
 from django.utils.cache import cc_delim_re
 
 VERSION_KEY = "ptce:content-version"
-PAGE_TIMEOUT = 10 * 60  # a safety net: every change invalidates at once
-FRAGMENT_TIMEOUT = 10 * 60
+# Safety nets: every change invalidates at once, except writes that send no signal
+# (QuerySet.update(), bulk_create()): after those, call bump_content_version().
+PAGE_TIMEOUT = 60
+FRAGMENT_TIMEOUT = 5 * 60
+# Saves that never change what a page shows: sessions, the admin's log, the outbox and
+# in-site notifications (each person's own, never in a shared page), allauth's
+# addresses, permissions (the Administration link is cached per person), beat's tables.
+IGNORED_APPS = frozenset(
+    {
+        "sessions",
+        "admin",
+        "notifications",
+        "account",
+        "auth",
+        "contenttypes",
+        "django_celery_beat",
+    }
+)
 NEVER_CACHED_PREFIXES = ("/cms/", "/django-admin/", "/comptes/", "/sante/")
 NOT_SHARED = {"private", "no-cache", "no-store"}
 
@@ -88,6 +104,24 @@ def invalidate_on_change(*models, ignore_fields: frozenset[str] = frozenset()) -
         post_delete.connect(
             bump_content_version, sender=model, weak=False, dispatch_uid=f"{uid}_d"
         )
+
+
+def _any_model_changed(sender, update_fields=None, **kwargs) -> None:
+    if sender._meta.app_label in IGNORED_APPS:
+        return
+    if update_fields and set(update_fields) <= {"last_login"}:
+        return  # a login
+    bump_content_version()
+
+
+def connect_all_models() -> None:
+    """Safe by default: any model saved or deleted, in any app, bumps the version.
+
+    A new app's public pages (a calendar, a news list) are then never served stale
+    without it doing anything; invalidate_on_change() stays to say it explicitly.
+    """
+    post_save.connect(_any_model_changed, weak=False, dispatch_uid="ptce_cv_any_s")
+    post_delete.connect(_any_model_changed, weak=False, dispatch_uid="ptce_cv_any_d")
 
 
 def connect_wagtail_signals() -> None:
