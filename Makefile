@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Development defaults; production reads its own environment (see README).
-DEV_ENV := DEBUG=1
+DEV_ENV := DEBUG=1 HOST=$(HOST) PORT=$(PORT)
 export PYTHONDONTWRITEBYTECODE=1
 
 .DEFAULT_GOAL := help
@@ -23,7 +23,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) ## Install into .venv (Python 3.11)
 
-run: install ## Migrate, load the demo PTCE and serve it on http://127.0.0.1:8000
+run: install ## Migrate, load the demo PTCE and serve it on http://127.0.0.1:8000 (PORT=8101 to change)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)

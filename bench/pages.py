@@ -86,12 +86,12 @@ def start_server(args: list[str], env: dict, port: int) -> subprocess.Popen:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    for _ in range(100):
+    for _ in range(600):  # up to two minutes on a loaded machine
         try:
             urllib.request.urlopen(
-                f"http://127.0.0.1:{port}/sante/"
-                if port == PLATFORM_PORT
-                else f"http://127.0.0.1:{port}/tiny/",
+                f"http://127.0.0.1:{port}/tiny/"
+                if port == CEILING_PORT
+                else f"http://127.0.0.1:{port}/sante/",
                 timeout=1,
             )
             return process
@@ -202,12 +202,7 @@ def main() -> None:
     new_facts, cookies["after"] = page_facts(env)
     facts.update({f"after|{k}": v for k, v in new_facts.items()})
     ceiling_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "settings"}
-    servers = [
-        start_server(["--chdir", "bench/ceiling", "wsgi"], ceiling_env, CEILING_PORT)
-    ]
-    for variant, (port, variant_env) in variants.items():
-        chdir = ["--chdir", args.compare] if variant == "before" else []
-        servers.append(start_server([*chdir, "config.wsgi"], variant_env, port))
+    servers: list[subprocess.Popen] = []
     measures = [
         (
             f"{variant}|{who}|{name}",
@@ -222,6 +217,14 @@ def main() -> None:
     ]
     samples: dict[str, Sample] = defaultdict(Sample)
     try:
+        servers.append(
+            start_server(
+                ["--chdir", "bench/ceiling", "wsgi"], ceiling_env, CEILING_PORT
+            )
+        )
+        for variant, (port, variant_env) in variants.items():
+            chdir = ["--chdir", args.compare] if variant == "before" else []
+            servers.append(start_server([*chdir, "config.wsgi"], variant_env, port))
         for _key, port, path, cookie in measures:  # warm-up
             run_wrk(
                 f"http://127.0.0.1:{port}{path}",

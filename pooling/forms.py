@@ -109,6 +109,7 @@ class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[(APPROVE, _("Approve")), (DECLINE, _("Decline"))],
+        widget=forms.RadioSelect,
     )
     reason = forms.CharField(
         label=_("Reason (told to the requester)"),
@@ -137,8 +138,19 @@ class BatchDecisionForm(DecisionForm):
         return data
 
 
+def check_plausible(day: date | None) -> None:
+    """Refuse dates calendars cannot page around (year 9999 would overflow)."""
+    if day and not date(2000, 1, 1) <= day <= date(2100, 12, 31):
+        raise forms.ValidationError(_("That date is not possible."))
+
+
 class DayForm(forms.Form):
-    date = forms.DateField(label=_("Day"), widget=DateInput(), required=False)
+    date = forms.DateField(
+        label=_("Day"),
+        widget=DateInput(),
+        required=False,
+        validators=[check_plausible],
+    )
     kind = forms.ChoiceField(
         label=_("Kind"),
         choices=[("", _("All kinds"))] + list(Resource.Kind.choices),
@@ -147,9 +159,11 @@ class DayForm(forms.Form):
 
 
 class NeedForm(TimesMixin, forms.Form):
-    """ "A room for 12 with 2 projectors, free Tuesday 14:00–17:00"."""
+    """A room for 12 with 2 projectors, free Tuesday 14:00–17:00."""
 
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = forms.DateField(
+        label=_("Date"), widget=DateInput(), validators=[check_plausible]
+    )
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
     end_time = forms.TimeField(label=_("To"), widget=TimeInput())
     kind = forms.ChoiceField(

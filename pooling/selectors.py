@@ -35,12 +35,22 @@ def pending_for_approver(user) -> QuerySet[Booking]:
 
 
 def pending_count(user) -> int:
-    ids = permissions.approver_resource_ids(user)
-    if not ids:
+    """Requests awaiting `user`'s decision, in one query (the header shows it)."""
+    if not (user and user.is_authenticated):
         return 0
-    return Booking.objects.filter(
-        status=Booking.Status.PENDING, resource_id__in=ids
-    ).count()
+    return (
+        Booking.objects.filter(status=Booking.Status.PENDING)
+        .filter(
+            Q(
+                resource__owner__memberships__user=user,
+                resource__owner__memberships__role="referent",
+            )
+            | Q(resource__manager_links__user=user)
+        )
+        .values("pk")
+        .distinct()
+        .count()
+    )
 
 
 def user_upcoming(user, *, now: datetime | None = None) -> list[Booking]:

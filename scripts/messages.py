@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -81,11 +82,42 @@ def catalogues() -> list[Path]:
     return sorted(found)
 
 
+# French typography: a non-breaking space before « : ; ! ? » and inside « guillemets »,
+# so that a line never starts with a colon or a closing quote.
+NBSP = "\u00a0"
+_BEFORE = re.compile(r"[ \u202f](?=[:;!?»](?:\s|$|[<.,)]))")
+_AFTER = re.compile(r"(?<=«)[ \u202f]")
+
+
+def french_typography(text: str) -> str:
+    return _AFTER.sub(NBSP, _BEFORE.sub(NBSP, text))
+
+
+def _typeset(catalogue: polib.POFile) -> bool:
+    changed = False
+    for entry in catalogue:
+        strings = entry.msgstr_plural if entry.msgid_plural else {None: entry.msgstr}
+        for key, text in strings.items():
+            fixed = french_typography(text)
+            if fixed != text:
+                changed = True
+                if key is None:
+                    entry.msgstr = fixed
+                else:
+                    entry.msgstr_plural[key] = fixed
+    return changed
+
+
 def compile_all() -> list[str]:
-    """Compile each .po next to itself; return the French entries left to do."""
+    """Compile each .po next to itself; return the French entries left to do.
+
+    French catalogues are typeset first (see french_typography) and saved if changed.
+    """
     todo = []
     for po_path in catalogues():
         catalogue = polib.pofile(str(po_path))
+        if po_path.parts[-3] == "fr" and _typeset(catalogue):
+            catalogue.save(str(po_path))
         catalogue.save_as_mofile(str(po_path.with_suffix(".mo")))
         if po_path.parts[-3] == "fr":
             relative = po_path.relative_to(ROOT)

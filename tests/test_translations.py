@@ -36,3 +36,30 @@ def test_our_french_wording_wins_every_shared_msgid():
                         f"shows {shown!r}, not {entry.msgstr!r}"
                     )
     assert not lost, "\n".join(lost)
+
+
+def _typography():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "messages_script", ROOT / "scripts/messages.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.french_typography
+
+
+def test_french_typography_has_non_breaking_spaces():
+    """« : ; ! ? » take a non-breaking space (`make messages` typesets them)."""
+    typeset = _typography()
+    wrong = []
+    for path in CATALOGUES:
+        for entry in polib.pofile(str(path)):
+            texts = (
+                entry.msgstr_plural.values() if entry.msgid_plural else [entry.msgstr]
+            )
+            wrong += [f"{path}: {text!r}" for text in texts if typeset(text) != text]
+    assert not wrong, "\n".join(wrong)
+    assert (
+        typeset("Où ? « Ici » : là !") == "Où\u00a0? «\u00a0Ici\u00a0»\u00a0: là\u00a0!"
+    )

@@ -117,6 +117,7 @@ def main() -> None:
             continue
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
+        query_count = len(queries.captured_queries)
         start = time.perf_counter()
         for _ in range(args.requests):
             client.get(path)
@@ -138,7 +139,7 @@ def main() -> None:
             for area, seconds in sorted(areas.items(), key=lambda kv: -kv[1])
             if seconds / total >= 0.03
         )
-        print(f"| {name} ({who}) | {len(queries)} | {per_request:.1f} ms | {parts} |")
+        print(f"| {name} ({who}) | {query_count} | {per_request:.1f} ms | {parts} |")
         if args.top:
             stats.sort_stats("tottime").print_stats(args.top)
 

@@ -27,7 +27,10 @@ SECRET_KEY = (
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Links in e-mails. In development it follows the address `make run` serves on
+# (`make run PORT=8101` sets HOST and PORT); production sets SITE_URL explicitly.
+DEV_ADDRESS = f"{env.str('HOST', default='127.0.0.1')}:{env.int('PORT', default=8000)}"
+SITE_URL = env.str("SITE_URL", default=f"http://{DEV_ADDRESS}").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_URL
 SITE_ID = 1
 
@@ -313,7 +316,13 @@ WAGTAIL_SITE_NAME = env.str("WAGTAIL_SITE_NAME", default="PTCE")
 WAGTAILSEARCH_BACKENDS = {
     "default": {
         "BACKEND": "wagtail.search.backends.database",
-        "SEARCH_CONFIG": "french",
+        # PostgreSQL: French stemming after unaccent (home migration 0006), so that
+        # "velo" finds "vélo" as SQLite's FTS5 tokenizer does by default.
+        "SEARCH_CONFIG": (
+            "french"
+            if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
+            else "french_unaccent"
+        ),
     }
 }
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "csv", "txt"]

@@ -6,12 +6,22 @@ running the loader again adds no revision.
 
 from __future__ import annotations
 
+from django.core.files.base import ContentFile
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Site
 
 from ptce.demo import DemoContext, register
 from ptce.models import SiteIdentity
 
-from .models import GlossaryTerm, HomePage, StandardPage
+from . import demo_assets
+from .models import (
+    ContactFormField,
+    ContactPage,
+    GlossaryTerm,
+    HomePage,
+    StandardPage,
+)
 
 GLOSSARY: tuple[tuple[str, str, str], ...] = (
     (
@@ -196,19 +206,105 @@ def _standard_page(home: HomePage, slug: str, title: str, intro: str, body: str)
     return page
 
 
+def _image(title: str, filename: str, draw):
+    """The demo's picture called `title`, drawn once (the loader runs again safely)."""
+    image_model = get_image_model()
+    image = image_model.objects.filter(title=title).first()
+    if image is None:
+        image = image_model(title=title, file=ContentFile(draw(), name=filename))
+        image.save()
+    return image
+
+
+def _charter():
+    document_model = get_document_model()
+    title = "Charte du PTCE Rives Solidaires"
+    document = document_model.objects.filter(title=title).first()
+    if document is None:
+        pdf = ContentFile(demo_assets.charter_pdf(), name="charte-rives-solidaires.pdf")
+        document = document_model(title=title, file=pdf)
+        document.save()
+    return document
+
+
+def _figure(image, alt: str) -> str:
+    # Wagtail's rich-text image embed: rendered at the "fullwidth" format.
+    return f'<embed embedtype="image" id="{image.pk}" format="fullwidth" alt="{alt}"/>'
+
+
+CONTACT_FIELDS = (
+    ("Votre nom", "singleline", True, ""),
+    ("Votre adresse e-mail", "email", True, "Pour que l’équipe puisse vous répondre."),
+    ("Votre structure", "singleline", False, ""),
+    ("Votre message", "multiline", True, ""),
+)
+
+
+def _contact_page(home: HomePage) -> ContactPage:
+    page = ContactPage.objects.child_of(home).filter(slug="contact").first()
+    if page is None:
+        page = ContactPage(
+            slug="contact",
+            title="Nous contacter",
+            show_in_menus=True,
+            introduction=(
+                "<p>Une question sur le pôle, une idée de coopération, une demande "
+                "d’adhésion ? Écrivez à l’équipe de coordination : elle vous répond "
+                "sous une semaine.</p>"
+            ),
+            thank_you_text=(
+                "<p>Merci, votre message est bien arrivé. L’équipe de coordination "
+                "vous répond au plus vite.</p>"
+            ),
+        )
+        home.add_child(instance=page)
+        for order, (label, kind, required, help_text) in enumerate(CONTACT_FIELDS):
+            ContactFormField.objects.create(
+                page=page,
+                sort_order=order,
+                label=label,
+                field_type=kind,
+                required=required,
+                help_text=help_text,
+            )
+        page.save_revision().publish()
+    return page
+
+
 def load_pages(ctx: DemoContext) -> HomePage:
     site = Site.objects.get(is_default_site=True)
     home = site.root_page.specific
     if not isinstance(home, HomePage):
         raise RuntimeError("The default site's root page is not the HomePage.")
-    _publish(home, title="Accueil", introduction=HOME_INTRODUCTION, body=HOME_BODY)
-    _standard_page(
+    logo = _image(
+        "Logo du PTCE Rives Solidaires", "logo-rives.png", demo_assets.logo_png
+    )
+    hero = _image("Le territoire du pôle", "territoire.png", demo_assets.hero_png)
+    meeting = _image(
+        "L’assemblée des membres", "assemblee.png", demo_assets.meeting_png
+    )
+    workshop = _image("L’atelier partagé", "atelier.png", demo_assets.workshop_png)
+    _publish(
+        home,
+        title="Accueil",
+        introduction=HOME_INTRODUCTION,
+        body=HOME_BODY,
+        hero_image=hero,
+    )
+    about = _standard_page(
         home,
         "le-ptce",
         "Le PTCE",
         "Un pôle territorial de coopération économique au service de l’emploi local.",
-        ABOUT_BODY,
+        ABOUT_BODY
+        + _figure(meeting, "Les membres réunis autour d’une même table")
+        + "<p>L’atelier partagé accueille les chantiers de réemploi des membres.</p>"
+        + _figure(workshop, "Un vélo en réparation dans l’atelier partagé"),
     )
+    if not about.show_in_menus:
+        about.show_in_menus = True
+        about.save_revision().publish()
+    _contact_page(home)
     legal = _standard_page(home, "mentions-legales", "Mentions légales", "", LEGAL_BODY)
     accessibility = _standard_page(
         home,
@@ -228,6 +324,8 @@ def load_pages(ctx: DemoContext) -> HomePage:
     identity.accessibility_page = accessibility.page_ptr
     identity.privacy_page = legal.page_ptr
     identity.accessibility_status = SiteIdentity.AccessibilityStatus.NONE
+    identity.logo = logo
+    identity.charter = _charter()
     identity.save()
     ctx.pages.update(home=home, legal=legal, accessibility=accessibility)
     if site.site_name != identity.name:

@@ -23,6 +23,7 @@ SKIPPED_ELEMENTS = frozenset(
     {
         "a",
         "abbr",
+        "address",
         "button",
         "code",
         "dfn",
@@ -107,10 +108,20 @@ def _compile(variants: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
 
 
+def _inside(found: tuple[int, int], fence: tuple[int, int]) -> bool:
+    """The term overlaps a longer protected phrase (a name that is the term alone,
+    like a PTCE called "PTCE", protects nothing)."""
+    (start, end), (a, b) = found, fence
+    return a < end and start < b and (b - a) > (end - start)
+
+
 class _Annotator(HTMLParser):
-    def __init__(self, entries: list[Entry], suffix: str) -> None:
+    def __init__(
+        self, entries: list[Entry], suffix: str, protected: tuple[str, ...] = ()
+    ) -> None:
         super().__init__(convert_charrefs=True)
         self.suffix = suffix
+        self.protected = _compile(protected)
         self.by_form: dict[str, Entry] = {}
         for entry in entries:
             for variant in entry.variants:
@@ -172,9 +183,18 @@ class _Annotator(HTMLParser):
         folded, origin = fold(text)
         pieces: list[str] = []
         cursor = 0
+        # Names and addresses are proper nouns, not prose: "PTCE Rives Solidaires" or
+        # "rue de la Coopération" hold terms that must not be defined there.
+        fenced = (
+            [m.span() for m in self.protected.finditer(folded)]
+            if (self.protected)
+            else []
+        )
         for match in self.pattern.finditer(folded):
             entry = self.by_form[match.group(0)]
             if entry.slug in self.done:
+                continue
+            if any(_inside(match.span(), span) for span in fenced):
                 continue
             self.done.add(entry.slug)
             start = origin[match.start()]
@@ -200,15 +220,17 @@ class _Annotator(HTMLParser):
         )
 
 
-def annotate(html: str, entries: list[Entry]) -> str:
+def annotate(html: str, entries: list[Entry], protected: tuple[str, ...] = ()) -> str:
     """Return `html` with the first occurrence of each entry's term marked up.
 
-    `html` must already be safe HTML (e.g. the output of the richtext filter).
+    `html` must already be safe HTML (e.g. the output of the richtext filter). Terms
+    inside headings, links, `<address>` and the `protected` phrases (names, postal
+    addresses) are left alone: definitions belong in prose.
     """
     if not entries or not html:
         return html
     # A per-call suffix keeps ids unique when a template annotates several fields.
-    parser = _Annotator(entries, suffix=secrets.token_hex(3))
+    parser = _Annotator(entries, suffix=secrets.token_hex(3), protected=protected)
     parser.feed(str(html))
     parser.close()
     return "".join(parser.out)

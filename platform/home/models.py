@@ -5,7 +5,9 @@ from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel
+from wagtail.contrib.forms.models import AbstractForm, AbstractFormField
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
@@ -13,6 +15,15 @@ from wagtail.search import index
 
 class HomePage(Page):
     introduction = models.TextField(_("introduction"), blank=True)
+    hero_image = models.ForeignKey(
+        "wagtailimages.Image",
+        verbose_name=_("banner image"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Shown beside the introduction; decorative (no description read)."),
+    )
     body = RichTextField(_("presentation"), blank=True)
     featured_count = models.PositiveSmallIntegerField(
         _("member structures shown"),
@@ -24,6 +35,7 @@ class HomePage(Page):
 
     content_panels = Page.content_panels + [
         FieldPanel("introduction"),
+        FieldPanel("hero_image"),
         FieldPanel("body"),
         FieldPanel("featured_count"),
     ]
@@ -133,3 +145,42 @@ class GlossaryTerm(index.Indexed, models.Model):
         """The term and its synonyms, longest first so "SCIC" never hides "SCIC SA"."""
         forms = [self.term, *(s.strip() for s in self.synonyms.split(","))]
         return sorted({f for f in forms if f}, key=len, reverse=True)
+
+
+class ContactFormField(AbstractFormField):
+    page = ParentalKey(
+        "ContactPage", on_delete=models.CASCADE, related_name="form_fields"
+    )
+
+
+class ContactPage(AbstractForm):
+    """Write to the coordination: each message reaches the coordinators' notifications.
+
+    A honeypot field and a per-address rate limit (views in `contact.py`) keep robots
+    out; submissions are kept as Wagtail form submissions, readable in the admin.
+    """
+
+    introduction = RichTextField(_("introduction"), blank=True)
+    thank_you_text = RichTextField(_("thank-you text"), blank=True)
+
+    content_panels = AbstractForm.content_panels + [
+        FieldPanel("introduction"),
+        InlinePanel("form_fields", label=_("Form fields")),
+        FieldPanel("thank_you_text"),
+    ]
+    search_fields = Page.search_fields + [index.SearchField("introduction")]
+    parent_page_types = ["home.HomePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("contact page")
+
+    def get_form(self, *args, **kwargs):
+        from .contact import prepare_form
+
+        return prepare_form(super().get_form(*args, **kwargs))
+
+    def serve(self, request, *args, **kwargs):
+        from .contact import serve_contact
+
+        return serve_contact(self, request)

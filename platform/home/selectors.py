@@ -8,17 +8,23 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.text import Truncator
-from wagtail.models import Page
+from django.utils.translation import get_language, gettext
+from wagtail.models import Page, Site
+from wagtail.search.query import PlainText
 
 from members import selectors as members_selectors
 from members.models import Organisation
 from ptce import home_blocks
+from ptce.identity import get_identity
+from ptce.pagecache import FRAGMENT_TIMEOUT, content_version
 
 from .glossary import Entry, fold
-from .models import GlossaryTerm
+from .models import ContactPage, GlossaryTerm
 
 GLOSSARY_CACHE_KEY = "home:glossary:entries:v1"
+GLOSSARY_PROTECTED_CACHE_KEY = "home:glossary:protected:v1"
 
 
 @dataclass(frozen=True)
@@ -70,6 +76,28 @@ def glossary_entries() -> list[Entry]:
     return entries
 
 
+def glossary_protected_phrases() -> tuple[str, ...]:
+    """Names and addresses never annotated: the PTCE's and its members' (cached until
+    the content version changes: the identity or a structure saved)."""
+    key = f"{GLOSSARY_PROTECTED_CACHE_KEY}:{content_version()}"
+    phrases = cache.get(key)
+    if phrases is None:
+        identity = get_identity()
+        names = Organisation.objects.filter(status=Organisation.Status.MEMBER)
+        phrases = tuple(
+            phrase
+            for phrase in (
+                identity.name,
+                identity.territory,
+                identity.address,
+                *names.values_list("name", flat=True),
+            )
+            if phrase.strip()
+        )
+        cache.set(key, phrases, timeout=FRAGMENT_TIMEOUT)
+    return phrases
+
+
 def glossary_cache_clear() -> None:
     cache.delete(GLOSSARY_CACHE_KEY)
 
@@ -87,13 +115,17 @@ def glossary_by_letter() -> list[tuple[str, list[GlossaryTerm]]]:
 @dataclass(frozen=True)
 class SearchResult:
     page: Page
-    type_label: str
     excerpt: str
 
 
-def search_pages(query: str):
-    """Live, public pages matching every word of `query` (Wagtail search backend)."""
-    return Page.objects.live().public().specific().search(query, operator="and")
+def search_pages(terms: list[str]):
+    """Live, public pages holding every term (Wagtail search backend).
+
+    `terms` come from ptce.search_providers.parse_terms: plain words, so nothing in them
+    reads as the backend's query syntax (SQLite FTS5 quotes, PostgreSQL NUL bytes).
+    """
+    query = PlainText(" ".join(terms), operator="and")
+    return Page.objects.live().public().specific().search(query)
 
 
 class _TextExtractor(HTMLParser):
@@ -138,7 +170,7 @@ def html_to_text(html: str) -> str:
 
 
 def search_result(page: Page) -> SearchResult:
-    """The page's type and a short excerpt: its description, introduction or body."""
+    """A short excerpt of the page: its description, introduction or body."""
     text = (
         page.search_description
         or getattr(page, "introduction", "")
@@ -146,6 +178,88 @@ def search_result(page: Page) -> SearchResult:
     )
     return SearchResult(
         page=page,
-        type_label=str(page._meta.verbose_name),
         excerpt=Truncator(" ".join(text.split())).words(40),
     )
+
+
+# --- Navigation: the same for every visitor, so the layout may cache each as a whole
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+NAVIGATION_CACHE_KEY = "home:navigation:v1:{part}:{language}:{version}"
+
+
+def _cached(part: str, build):
+    """`build()`'s links, cached per language and content version (ptce.pagecache):
+    a page published, moved or deleted, or the identity saved, makes a new version."""
+    key = NAVIGATION_CACHE_KEY.format(
+        part=part, language=get_language(), version=content_version()
+    )
+    links = cache.get(key)
+    if links is None:
+        links = build()
+        cache.set(key, links, timeout=FRAGMENT_TIMEOUT)
+    return links
+
+
+def main_menu() -> list[Link]:
+    """The directory, then the home page's children marked "show in menus".
+
+    The same for every visitor (cached; 3 queries when cold): the current page is
+    marked by the template (`home_tags.main_menu`).
+    """
+    return _cached("menu", _main_menu)
+
+
+def _main_menu() -> list[Link]:
+    site = Site.objects.select_related("root_page").filter(is_default_site=True).first()
+    links = [Link(gettext("Member structures"), reverse("members:organisation_list"))]
+    if site is not None:
+        pages = site.root_page.get_children().live().public().in_menu()
+        links += [Link(page.title, page.get_url()) for page in pages]
+    return links
+
+
+def footer_links() -> list[Link]:
+    """Legal pages, accessibility statement, contact, glossary, charter.
+
+    Only pages set and published (never a dead link). Cached like the menu.
+    """
+    return _cached("footer", _footer_links)
+
+
+def _footer_links() -> list[Link]:
+    identity = get_identity()
+    pages = [
+        (identity.legal_notice_page, gettext("Legal notice")),
+        (
+            identity.accessibility_page,
+            # RGAA asks for the compliance status right in the footer link.
+            gettext("Accessibility: %(status)s")
+            % {"status": identity.get_accessibility_status_display()},
+        ),
+        (identity.privacy_page, gettext("Personal data")),
+    ]
+    links, seen = [], set()
+    for page, label in pages:
+        if page is not None and page.live and page.pk not in seen:
+            seen.add(page.pk)
+            links.append(Link(label, page.get_url()))
+    contact = ContactPage.objects.live().public().first()
+    if contact is not None:
+        links.append(Link(gettext("Contact"), contact.get_url()))
+    links.append(Link(gettext("Glossary"), reverse("home:glossary")))
+    if identity.charter_id:
+        links.append(Link(gettext("PTCE charter"), identity.charter.url))
+    return links
+
+
+def breadcrumbs(page: Page) -> list[Link]:
+    """The page's ancestors below the site root, home first: 1 query."""
+    ancestors = page.get_ancestors().filter(depth__gt=1).specific(defer=True)
+    return [Link(ancestor.title, ancestor.get_url()) for ancestor in ancestors]

@@ -1,18 +1,19 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
 from http import HTTPStatus
 
-from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
-from django.utils.http import urlencode
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
+
+from ptce.search_providers import MAX_QUERY_LENGTH, SearchHit, parse_terms, providers
 
 from . import selectors
 from .health import run_checks
 
-SEARCH_RESULTS_PER_PAGE = 10
-SEARCH_QUERY_MAX_LENGTH = 200
+SEARCH_RESULTS_PER_KIND = 10
 
 
 @never_cache
@@ -24,22 +25,39 @@ def health(request):
     )
 
 
+@dataclass(frozen=True)
+class SearchGroup:
+    key: str
+    label: str
+    hits: list[SearchHit]
+    more_url: str
+
+
 def search(request):
-    query = " ".join(request.GET.get("q", "").split())[:SEARCH_QUERY_MAX_LENGTH]
-    page_obj = None
-    results = []
-    if query:
-        paginator = Paginator(selectors.search_pages(query), SEARCH_RESULTS_PER_PAGE)
-        page_obj = paginator.get_page(request.GET.get("page"))
-        results = [selectors.search_result(page) for page in page_obj.object_list]
+    query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())
+    query = query[:MAX_QUERY_LENGTH]
+    terms = parse_terms(query)
+    groups = []
+    for provider in providers() if terms else []:
+        hits = provider.search(terms, user=request.user, limit=SEARCH_RESULTS_PER_KIND)
+        if hits:
+            more = len(hits) >= SEARCH_RESULTS_PER_KIND and provider.more_url
+            groups.append(
+                SearchGroup(
+                    key=provider.key,
+                    label=str(provider.label),
+                    hits=hits,
+                    more_url=provider.more_url(query) if more else "",
+                )
+            )
     return render(
         request,
         "home/search.html",
         {
             "query": query,
-            "page_obj": page_obj,
-            "results": results,
-            "pagination_extra": "&" + urlencode({"q": query}),
+            "terms": terms,
+            "groups": groups,
+            "count": sum(len(group.hits) for group in groups),
         },
     )
 
@@ -50,3 +68,7 @@ def glossary(request):
         "home/glossary.html",
         {"letters": selectors.glossary_by_letter()},
     )
+
+
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("img/favicon.png"))

@@ -68,10 +68,19 @@ class OrganisationApplicationForm(forms.ModelForm):
         return normalize_rna(self.cleaned_data["rna"])
 
 
+class LogoInput(forms.ClearableFileInput):
+    """Shows the current logo itself, not "Currently: organisations/logos/…"."""
+
+    template_name = "members/widgets/logo_input.html"
+
+
 class OrganisationProfileForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = list(PROFILE_FIELDS)
+        widgets = {
+            "logo": LogoInput(attrs={"accept": "image/png,image/jpeg,image/webp"})
+        }
         help_texts = {
             "logo": _("PNG, JPEG or WebP image, 2 MB at most."),
             "summary": _("One or two sentences shown in the directory."),
@@ -203,4 +212,70 @@ class DirectoryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["city"].choices = [("", _("All cities"))] + [
             (city, city) for city in cities
+        ]
+
+
+class AccountForm(forms.Form):
+    """A person's own details, and whether each structure shows them as a contact."""
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
+    )
+    job_title = forms.CharField(
+        label=_("Job title"),
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=30,
+        required=False,
+        help_text=_("Shown only where you are a public contact of a structure."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+
+    def __init__(self, *args, memberships: list[Membership], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.memberships = memberships
+        for membership in memberships:
+            self.fields[self.visibility_field(membership)] = forms.BooleanField(
+                label=_("Show me as a contact of %(name)s in the directory")
+                % {"name": membership.organisation.name},
+                required=False,
+                initial=membership.show_in_directory,
+            )
+
+    @staticmethod
+    def visibility_field(membership: Membership) -> str:
+        return f"visible_{membership.pk}"
+
+    def clean_phone(self) -> str:
+        # Stored in E.164 like every phone of the platform (members.validators).
+        return normalize_phone(self.cleaned_data["phone"])
+
+    def details(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data[name]
+            for name in ("first_name", "last_name", "job_title", "phone")
+        }
+
+    def visibility(self) -> dict[int, bool]:
+        return {
+            m.pk: self.cleaned_data[self.visibility_field(m)] for m in self.memberships
+        }
+
+    def visibility_fields(self):
+        return [self[self.visibility_field(m)] for m in self.memberships]
+
+    def detail_fields(self):
+        return [
+            self[name] for name in ("first_name", "last_name", "job_title", "phone")
         ]

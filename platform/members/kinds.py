@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from notifications.kinds import EmailChoice, Kind, register
+from ptce.roles import COORDINATORS
 
 register(
     Kind(
@@ -28,6 +29,7 @@ register(
         label=_("A structure applies to join the PTCE (coordinators)"),
         template_prefix="members/notifications/organisation_application",
         default_email=EmailChoice.IMMEDIATE,
+        audience=COORDINATORS,
     )
 )
 register(

@@ -9,6 +9,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ptce.search_providers import fold, fold_words
+
 from .logos import is_new_upload, logo_normalised, validate_logo
 from .validators import (
     normalize_phone,
@@ -23,6 +25,9 @@ from .validators import (
 # Free text is bounded everywhere: a 200,000-character description is nobody's profile.
 DESCRIPTION_MAX_LENGTH = 5000
 NOTE_MAX_LENGTH = 2000
+
+# What the directory search reads, folded into Organisation.search_text on save.
+SEARCHED_FIELDS = ("name", "summary", "description", "city")
 
 
 class EmailUserManager(UserManager):
@@ -190,12 +195,20 @@ class Organisation(models.Model):
         validators=[MaxLengthValidator(NOTE_MAX_LENGTH)],
         help_text=_("Given to the applicant when an application is declined."),
     )
+    # Derived on every save (see save()): the name and the searched text without
+    # accents or case, so that SQLite and PostgreSQL sort in French order ("Épicerie"
+    # before "Test") and match "velo" to "Vélo" alike, with plain indexable columns.
+    name_sort = models.CharField(max_length=200, editable=False, default="")
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("member structure")
         verbose_name_plural = _("member structures")
-        ordering = ["name"]
-        indexes = [models.Index(fields=["status", "category"])]
+        ordering = ["name_sort", "name"]
+        indexes = [
+            models.Index(fields=["status", "category"]),
+            models.Index(fields=["name_sort"], name="members_org_name_sort_idx"),
+        ]
         constraints = [
             # A SIRET identifies one establishment: one structure per SIRET.
             models.UniqueConstraint(
@@ -209,6 +222,16 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
+        # Every door (services, admin, demo loader, factories) goes through save(), so
+        # the folded copies cannot drift from what they fold; QuerySet.update() on
+        # these fields is therefore never used on organisations.
+        self.name_sort = fold(self.name)[:200]
+        self.search_text = fold_words(
+            " ".join(str(getattr(self, name) or "") for name in SEARCHED_FIELDS)
+        )
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "name_sort", "search_text"}
         super().save(*args, **kwargs)
         stored = str(getattr(self, "_stored_logo", "") or "")
         if stored and stored != (self.logo.name or ""):
@@ -424,3 +447,8 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.organisation}"
+
+    def get_absolute_url(self) -> str:
+        """Where référents answer it: their structure's management page."""
+        manage = reverse("members:organisation_manage", args=[self.organisation.slug])
+        return f"{manage}#demandes"

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from ptce.search_providers import fold, parse_terms
 from ptce.selectors import audit_for_scope
 
 from .models import Invitation, JoinRequest, Membership, Organisation, User
@@ -30,14 +31,18 @@ def organisation_directory(
         organisations = organisations.filter(legal_form=legal_form)
     if city:
         organisations = organisations.filter(city__iexact=city)
-    if text:
-        organisations = organisations.filter(
-            Q(name__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(description__icontains=text)
-            | Q(city__icontains=text)
-        )
-    return organisations.order_by("name")
+    return organisations_matching(organisations, parse_terms(text))
+
+
+def organisations_matching(
+    organisations: QuerySet[Organisation], terms: list[str]
+) -> QuerySet[Organisation]:
+    """Those whose name, summary, description or city has a word starting with each
+    term, accents and case ignored; in French order (accents ignored) on SQLite and
+    PostgreSQL alike."""
+    for term in terms:
+        organisations = organisations.filter(search_text__contains=f" {fold(term)}")
+    return organisations.order_by("name_sort", "name")
 
 
 @dataclass(frozen=True)
@@ -93,13 +98,8 @@ def featured_organisations(*, limit: int) -> QuerySet[Organisation]:
 
 
 def directory_cities() -> list[str]:
-    return list(
-        member_organisations()
-        .exclude(city="")
-        .order_by("city")
-        .values_list("city", flat=True)
-        .distinct()
-    )
+    cities = member_organisations().exclude(city="").values_list("city", flat=True)
+    return sorted(set(cities.order_by()), key=lambda city: (fold(city), city))
 
 
 def organisation_public_profile(*, slug: str) -> Organisation:
@@ -154,7 +154,9 @@ def organisation_pending_invitations(
 
 def user_memberships(*, user: User) -> list[Membership]:
     return list(
-        user.memberships.select_related("organisation").order_by("organisation__name")
+        user.memberships.select_related("organisation").order_by(
+            "organisation__name_sort", "organisation__name"
+        )
     )
 
 

@@ -6,6 +6,7 @@ app_name = "members"
 
 urlpatterns = [
     path("mon-espace/", views.dashboard, name="dashboard"),
+    path("mon-espace/mon-compte/", views.account, name="account"),
     path("mon-espace/mes-donnees/", views.data_export, name="data_export"),
     path(
         "mon-espace/supprimer-mon-compte/",

@@ -20,6 +20,7 @@ from .adapter import PENDING_INVITATION_SESSION_KEY
 from .audit import history_line
 from .forms import (
     AccountDeleteForm,
+    AccountForm,
     ApplicationDecisionForm,
     DirectoryFilterForm,
     InvitationForm,
@@ -299,11 +300,17 @@ def membership_update(request, pk: int):
 
 
 @login_required
-@require_POST
 def membership_remove(request, pk: int):
+    """GET asks for confirmation (a page, no JavaScript needed); POST removes."""
     membership = get_object_or_404(
         Membership.objects.select_related("organisation", "user"), pk=pk
     )
+    if not permissions.can_manage_organisation(request.user, membership.organisation):
+        raise PermissionDenied
+    if request.method != "POST":
+        return render(
+            request, "members/membership_remove.html", {"membership": membership}
+        )
     try:
         services.membership_remove(membership=membership, by=request.user)
     except ValidationError as error:
@@ -469,6 +476,38 @@ def dashboard(request):
             "join_requests": selectors.user_pending_join_requests(user=user),
             "applications": selectors.user_pending_applications(user=user),
             "is_coordinator": permissions.is_coordinator(user),
+        },
+    )
+
+
+@login_required
+def account(request):
+    memberships = selectors.user_memberships(user=request.user)
+    form = AccountForm(
+        request.POST or None,
+        memberships=memberships,
+        initial={
+            "first_name": request.user.first_name,
+            "last_name": request.user.last_name,
+            "job_title": request.user.job_title,
+            "phone": request.user.phone,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.account_update(
+            user=request.user,
+            by=request.user,
+            details=form.details(),
+            visibility=form.visibility(),
+        )
+        messages.success(request, _("Your account is saved."))
+        return redirect("members:account")
+    return render(
+        request,
+        "members/account.html",
+        {
+            "form": form,
+            "crumbs": [{"label": _("My space"), "url": reverse("members:dashboard")}],
         },
     )
 

@@ -27,10 +27,15 @@ class PreferencesForm(forms.Form):
 
 
 class AnnouncementForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=150)
+    title = forms.CharField(
+        label=_("Title"), max_length=150, help_text=_("150 characters at most.")
+    )
     message = forms.CharField(
         label=_("Message"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("Sent to every person with an account, in the site and by e-mail."),
+        help_text=_(
+            "Sent to every person with an account, in the site and by e-mail as each "
+            "chose, and kept on its own page. 5,000 characters at most."
+        ),
     )

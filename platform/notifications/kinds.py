@@ -17,6 +17,10 @@ A kind's templates, looked up with `template_prefix`:
     <prefix>_message.txt   the e-mail's plain-text body
     <prefix>_message.html  optional, the e-mail's HTML body (extends the e-mail layout)
     <prefix>_inapp.txt     one line shown in the notification centre
+A kind sent only to one group (coordinators, moderators) says so with `audience=`
+(a ptce.roles group name): it is then offered only to that group's members (and
+superusers) on the preferences page.
+
 Each is rendered with the context passed to notify(), plus `recipient`, `target`,
 `target_url` and `site` (the PTCE's identity).
 """
@@ -44,6 +48,9 @@ class Kind:
     default_email: str = EmailChoice.IMMEDIATE
     # Kinds a person cannot opt out of by e-mail (e.g. account security).
     user_configurable: bool = True
+    # The group (ptce.roles) whose members alone receive this kind, e.g. COORDINATORS:
+    # nobody else sees it in their preferences. None: anyone may receive it.
+    audience: str | None = None
     # E-mails that carry a key (password reset, address confirmation, invitation
     # links): their bodies are never shown to anyone and are forgotten once sent.
     secret: bool = False

@@ -156,3 +156,32 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.kind}: {self.email}"
+
+
+class Announcement(models.Model):
+    """A coordinator's message to everyone: notified, and readable on its own page."""
+
+    title = models.CharField(_("title"), max_length=150)
+    message = models.TextField(_("message"), max_length=5000)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    recipients_count = models.PositiveIntegerField(_("people told"), default=0)
+
+    class Meta:
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+        ordering = ["-sent_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("notifications:announcement_detail", args=[self.pk])

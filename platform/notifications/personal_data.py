@@ -22,6 +22,8 @@ register(
         "notifications.EmailDelivery",
         "notifications.DigestItem",
         "notifications.Preference",
+        # Announcements stay (everyone received them); erasure unlinks their author.
+        "notifications.Announcement",
     ),
     export=lambda user: user_notifications_export(user=user),
     erase=_erase,

@@ -6,8 +6,12 @@ back to the e-mail layout wrapping the text when a kind has no HTML template.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.template import Context, TemplateDoesNotExist, engines
 from django.template.base import Template
 from django.urls import reverse
@@ -15,6 +19,7 @@ from django.urls import reverse
 from ptce.identity import absolute_url
 
 FALLBACK_HTML = "email/notification.html"
+_BREAKING_SPACE = re.compile(r"[ \t\r\n\f\v]+")
 
 
 def _engine():
@@ -63,8 +68,10 @@ class KindTemplates:
 
 
 def _one_line(template: Template, context: dict) -> str:
-    # One line whatever the template's whitespace.
-    return " ".join(template.render(Context(context, autoescape=False)).split())
+    # One line whatever the template's whitespace; non-breaking spaces (French
+    # typography, « : ») are kept, which str.split() would turn into plain ones.
+    text = template.render(Context(context, autoescape=False))
+    return _BREAKING_SPACE.sub(" ", text).strip()
 
 
 def preferences_url() -> str:
@@ -73,3 +80,21 @@ def preferences_url() -> str:
 
 def unsubscribe_url(token: str) -> str:
     return absolute_url(reverse("notifications:unsubscribe", args=[token]))
+
+
+@dataclass(frozen=True)
+class EmailSite:
+    """What allauth's e-mail templates read as `current_site`."""
+
+    name: str
+    domain: str
+
+
+def email_site(identity) -> EmailSite:
+    return EmailSite(name=identity.name, domain=urlsplit(settings.SITE_URL).netloc)
+
+
+def sender_address(identity) -> str:
+    """DEFAULT_FROM_EMAIL's address under the PTCE's name."""
+    _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    return formataddr((identity.name, address or settings.DEFAULT_FROM_EMAIL))

@@ -6,10 +6,11 @@ from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from .kinds import Kind, all_kinds
-from .models import Notification, Preference
+from .models import Announcement, Notification, Preference
 
 
 def notifications_for(*, user: Any) -> QuerySet[Notification]:
@@ -33,8 +34,21 @@ def group_by_day(notifications: list[Notification]) -> list[tuple[date, list]]:
     return groups
 
 
-def configurable_kinds() -> list[Kind]:
-    return [kind for kind in all_kinds() if kind.user_configurable]
+def configurable_kinds(*, user: Any = None) -> list[Kind]:
+    """Kinds a person may choose for; with `user`, only those they may receive."""
+    kinds = [kind for kind in all_kinds() if kind.user_configurable]
+    if user is None:
+        return kinds
+    return [kind for kind in kinds if may_receive(user=user, kind=kind)]
+
+
+def may_receive(*, user: Any, kind: Kind) -> bool:
+    if kind.audience is None or user.is_superuser:
+        return True
+    # user.groups is prefetched by nobody: one query, cached on the user object.
+    if not hasattr(user, "_notification_groups"):
+        user._notification_groups = set(user.groups.values_list("name", flat=True))
+    return kind.audience in user._notification_groups
 
 
 def email_preferences(*, user: Any) -> dict[str, str]:
@@ -42,7 +56,7 @@ def email_preferences(*, user: Any) -> dict[str, str]:
     chosen = dict(Preference.objects.filter(user=user).values_list("kind", "email"))
     return {
         kind.key: chosen.get(kind.key, kind.default_email)
-        for kind in configurable_kinds()
+        for kind in configurable_kinds(user=user)
     }
 
 
@@ -59,8 +73,26 @@ def user_notifications_export(*, user: Any) -> dict[str, list[dict[str, Any]]]:
             }
             for n in notifications_for(user=user)
         ],
+        "announcements_written": [
+            {"title": a.title, "sent_at": a.sent_at.isoformat()}
+            for a in Announcement.objects.filter(author=user).order_by("sent_at")
+        ],
         "email_preferences": [
             {"kind": p.kind, "email": p.email}
             for p in Preference.objects.filter(user=user).order_by("kind")
         ],
     }
+
+
+def announcements() -> QuerySet[Announcement]:
+    return Announcement.objects.select_related("author").order_by("-sent_at", "-id")
+
+
+def announcement(*, pk: int) -> Announcement:
+    return get_object_or_404(announcements(), pk=pk)
+
+
+def announcement_recipients_count() -> int:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True).count()

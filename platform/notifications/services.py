@@ -28,6 +28,7 @@ from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone, translation
 
 from ptce.identity import absolute_url, get_identity
+from ptce.services import audit_record
 
 from .kinds import (
     ACCOUNT,
@@ -38,9 +39,15 @@ from .kinds import (
     get_kind,
     secret_kinds,
 )
-from .models import DigestItem, EmailDelivery, Notification, Preference
+from .models import Announcement, DigestItem, EmailDelivery, Notification, Preference
 from .permissions import can_resend_delivery, can_send_announcement
-from .rendering import KindTemplates, preferences_url, unsubscribe_url
+from .rendering import (
+    KindTemplates,
+    email_site,
+    preferences_url,
+    sender_address,
+    unsubscribe_url,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -168,9 +175,17 @@ def _target_key(target: Any) -> tuple[ContentType | None, str]:
 
 
 def _email_context(kind: Kind) -> dict[str, Any]:
-    """What every e-mail's layout and footer read, whichever path queued it."""
+    """What every e-mail's layout and footer read, whichever path queued it.
+
+    `current_site` is what allauth's templates read ("Hello from …", "Thank you for
+    using …"): the PTCE's name and SITE_URL's domain, not the Sites framework's
+    "example.com".
+    """
+    site = get_identity()
     return {
-        "site": get_identity(),
+        "site": site,
+        "current_site": email_site(site),
+        "sender": sender_address(site),
         "kind": kind,
         "preferences_url": preferences_url(),
     }
@@ -185,9 +200,14 @@ def _recipient_context(base: dict, kind: Kind, user: Any) -> dict[str, Any]:
     return context
 
 
-def _outbox_row(*, user, to: str, kind: str, parts, **fields) -> EmailDelivery:
+def _outbox_row(
+    *, user, to: str, kind: str, parts, sender: str, headers=None, **fields
+) -> EmailDelivery:
     """An unsaved outbox row holding an e-mail already rendered into `parts`."""
+    # The From header names the PTCE ("PTCE Rives Solidaires <no-reply@…>"); the
+    # envelope sender stays DEFAULT_FROM_EMAIL.
     return EmailDelivery(
+        headers={"From": sender, **(headers or {})},
         recipient=user,
         to_address=to,
         kind=kind,
@@ -210,6 +230,7 @@ def _delivery(user, kind: Kind, templates: KindTemplates, context, now):
         to=user.email,
         kind=kind.key,
         parts=parts,
+        sender=context["sender"],
         headers=headers,
         created_at=now,
     )
@@ -223,14 +244,16 @@ def email_enqueue(
     """Queue one e-mail to an address (account e-mails, invitations) in the outbox."""
     kind_obj = get_kind(kind)
     user = context.get("user")
+    shared = _email_context(kind_obj)
     with translation.override(settings.LANGUAGE_CODE):
         templates = KindTemplates(template_prefix)
-        parts = templates.render_email({**context, **_email_context(kind_obj)})
+        parts = templates.render_email({**context, **shared})
     delivery = _outbox_row(
         user=user if getattr(user, "pk", None) else None,
         to=to,
         kind=kind_obj.key,
         parts=parts,
+        sender=shared["sender"],
     )
     delivery.save()
     enqueue_on_commit([delivery.pk])
@@ -587,16 +610,19 @@ def digest_send(*, user_id: int) -> EmailDelivery | None:
     if user is None or not user.is_active or not user.email:
         return None
     kind = get_kind(DIGEST)
+    shared = _email_context(kind)
     with translation.override(settings.LANGUAGE_CODE):
         templates = KindTemplates(kind.template_prefix)
         parts = templates.render_email(
             {
                 "recipient": user,
                 "items": [_digest_line(item) for item in items],
-                **_email_context(kind),
+                **shared,
             }
         )
-    delivery = _outbox_row(user=user, to=user.email, kind=DIGEST, parts=parts)
+    delivery = _outbox_row(
+        user=user, to=user.email, kind=DIGEST, parts=parts, sender=shared["sender"]
+    )
     delivery.save()
     DigestItem.objects.filter(pk__in=[item.pk for item in items]).update(
         delivery=delivery
@@ -657,6 +683,24 @@ def notification_mark_read(*, notification: Notification) -> None:
         )
 
 
+def notifications_mark_done(*, target: Any, kind: str) -> int:
+    """Mark every recipient's `kind` notifications about `target` as read.
+
+    For requests several people may answer (a join request reaches every référent):
+    once one of them decided, nobody is left with an unread request. Call inside the
+    transaction that decides.
+    """
+    target_type, target_id = _target_key(target)
+    if target_type is None:
+        return 0
+    return Notification.objects.filter(
+        kind=kind,
+        target_content_type=target_type,
+        target_object_id=target_id,
+        read_at__isnull=True,
+    ).update(read_at=timezone.now())
+
+
 def notifications_mark_all_read(*, user: Any) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
@@ -671,6 +715,7 @@ def user_notifications_erase(*, user: Any, addresses: Iterable[str] = ()) -> Non
     Every e-mail to them goes, sent or not: the bodies carry their name, and a pending
     one must not reach an erased person. Call before their address is anonymised.
     """
+    Announcement.objects.filter(author=user).update(author=None)
     to_them = Q(recipient=user)
     for address in {user.email, *addresses}:
         if address:
@@ -682,21 +727,39 @@ def user_notifications_erase(*, user: Any, addresses: Iterable[str] = ()) -> Non
 
 
 # --- announcements -----------------------------------------------------------------
-def announcement_send(*, author: Any, title: str, message: str) -> int:
-    """A coordinator's message to every active person; returns how many were told."""
-    if not can_send_announcement(author):
-        raise PermissionDenied
+def announcement_recipients():
     from django.contrib.auth import get_user_model
 
-    recipients = (
+    return (
         get_user_model()
         .objects.filter(is_active=True)
         .only("pk", "email", "is_active", "first_name", "last_name")
     )
-    with transaction.atomic():
-        notifications = notify(
-            recipients,
-            ANNOUNCEMENT,
-            {"title": title, "message": message, "author": author},
-        )
-    return len(notifications)
+
+
+@transaction.atomic
+def announcement_send(*, author: Any, title: str, message: str) -> Announcement:
+    """A coordinator's message to every active person, kept on its own page.
+
+    The notification links to that page, so whoever reads no e-mail reads it there.
+    """
+    if not can_send_announcement(author):
+        raise PermissionDenied
+    announcement = Announcement.objects.create(
+        title=title, message=message, author=author
+    )
+    notifications = notify(
+        announcement_recipients(),
+        ANNOUNCEMENT,
+        {"title": title, "message": message, "author": author},
+        target=announcement,
+    )
+    announcement.recipients_count = len(notifications)
+    announcement.save(update_fields=["recipients_count"])
+    audit_record(
+        actor=author,
+        action="notifications.announcement.send",
+        target=announcement,
+        data={"recipients": len(notifications)},
+    )
+    return announcement

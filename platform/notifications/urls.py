@@ -12,4 +12,6 @@ urlpatterns = [
     path("preferences/", views.preferences, name="preferences"),
     path("desabonnement/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("annonce/", views.announcement_create, name="announcement"),
+    path("annonces/", views.announcement_list, name="announcement_list"),
+    path("annonces/<int:pk>/", views.announcement_detail, name="announcement_detail"),
 ]

@@ -24,6 +24,7 @@ from .models import Notification
 from .permissions import can_read_notification, can_send_announcement
 
 PAGE_SIZE = 25
+ANNOUNCEMENTS_PER_PAGE = 20
 
 
 @login_required
@@ -99,7 +100,7 @@ def _back(request) -> str:
 
 @login_required
 def preferences(request):
-    kinds = selectors.configurable_kinds()
+    kinds = selectors.configurable_kinds(user=request.user)
     current = selectors.email_preferences(user=request.user)
     form = PreferencesForm(request.POST or None, kinds=kinds, initial_choices=current)
     if request.method == "POST" and form.is_valid():
@@ -146,23 +147,61 @@ def _unsubscribe_subject(token: str):
 
 @login_required
 def announcement_create(request):
+    """Write, preview, then confirm: an announcement reaches everyone at once."""
     if not can_send_announcement(request.user):
         raise PermissionDenied
     form = AnnouncementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        count = services.announcement_send(
-            author=request.user,
-            title=form.cleaned_data["title"],
-            message=form.cleaned_data["message"],
-        )
-        messages.success(
-            request,
-            ngettext(
-                "The announcement was sent to %(count)d person.",
-                "The announcement was sent to %(count)d people.",
-                count,
+    step = request.POST.get("step", "")
+    if request.method == "POST" and form.is_valid() and step in ("preview", "send"):
+        if step == "send":
+            announcement = services.announcement_send(
+                author=request.user,
+                title=form.cleaned_data["title"],
+                message=form.cleaned_data["message"],
             )
-            % {"count": count},
+            messages.success(
+                request,
+                ngettext(
+                    "The announcement was sent to %(count)d person.",
+                    "The announcement was sent to %(count)d people.",
+                    announcement.recipients_count,
+                )
+                % {"count": announcement.recipients_count},
+            )
+            return redirect(announcement)
+        return render(
+            request,
+            "notifications/announcement_confirm.html",
+            {
+                "form": form,
+                "title": form.cleaned_data["title"],
+                "message": form.cleaned_data["message"],
+                "count": selectors.announcement_recipients_count(),
+            },
         )
-        return redirect("notifications:announcement")
     return render(request, "notifications/announcement_form.html", {"form": form})
+
+
+@login_required
+def announcement_list(request):
+    page_obj = Paginator(selectors.announcements(), ANNOUNCEMENTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notifications/announcement_list.html",
+        {
+            "page_obj": page_obj,
+            "announcements": page_obj.object_list,
+            "can_send": can_send_announcement(request.user),
+        },
+    )
+
+
+@login_required
+def announcement_detail(request, pk: int):
+    return render(
+        request,
+        "notifications/announcement_detail.html",
+        {"announcement": selectors.announcement(pk=pk)},
+    )

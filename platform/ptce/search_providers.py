@@ -7,11 +7,16 @@ Contract — an app declares, in its own `search_providers.py`:
     def search_resources(terms: list[str], *, user, limit: int) -> list[SearchHit]:
         ...  # only what `user` may see; published / visible items only
 
-    register(Provider(key="resources", label=_("Ressources partagées"), order=30,
+    register(Provider(key="resources", label=_("Shared resources"), order=30,
                       search=search_resources))
 
+`label` names the kind of thing found, as readers say it ("Structures membres",
+"Actualités"), never a model name. Optionally `more_url(query) -> str` links to the
+app's own, fuller search (the directory with its filters) when `limit` hits were found.
+
 `terms` are already cleaned by `parse_terms` (no NUL byte, no quote, no operator,
-lower-cased words): a provider matches every term, accent- and case-insensitively, and
+lower-cased words): a provider matches every term at the start of a word ("velo" finds
+"Vélo", not "développement"), accent- and case-insensitively (`fold_words` helps), and
 costs a fixed number of queries. The search page groups hits by provider, in `order`.
 """
 
@@ -27,7 +32,11 @@ from django.utils.functional import Promise
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 8
-_WORD = re.compile(r"\w+", re.UNICODE)
+MAX_TERM_LENGTH = 50
+# Letters and digits only: "_" and every punctuation mark separate words.
+_WORD = re.compile(r"[^\W_]+")
+# French elision: "l'ESS", "d’accord", "qu'il" search for "ESS", "accord", "il".
+_ELISION = re.compile(r"\b(?:[cdjlmnst]|qu)['’]", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Provider:
     label: str | Promise
     search: Callable[..., list[SearchHit]]
     order: int = 100
+    more_url: Callable[[str], str] | None = None
 
 
 _registry: dict[str, Provider] = {}
@@ -61,11 +71,30 @@ def providers() -> list[Provider]:
 
 
 def parse_terms(query: Any) -> list[str]:
-    """A visitor's query as words: no NUL, quotes or operators; MAX_TERMS at most."""
-    text = unicodedata.normalize("NFC", str(query or ""))[:MAX_QUERY_LENGTH]
-    words = [word.casefold() for word in _WORD.findall(text.replace("\x00", " "))]
-    unique = list(dict.fromkeys(word for word in words if word != "_"))
-    return unique[:MAX_TERMS]
+    """A visitor's query as words: no NUL, quotes or operators; MAX_TERMS at most.
+
+    The result is safe to hand to any backend as plain words: each term holds letters
+    and digits only (NFC, case-folded, at most MAX_TERM_LENGTH characters), so no
+    quote, wildcard, column filter or operator syntax survives.
+    """
+    text = unicodedata.normalize("NFC", str(query or "")).replace("\x00", " ")
+    text = _ELISION.sub(" ", text[:MAX_QUERY_LENGTH])
+    words = []
+    for word in _WORD.findall(text):
+        # casefold() may expand ("ß" → "ss") or decompose: normalise again.
+        folded = unicodedata.normalize("NFC", word.casefold())[:MAX_TERM_LENGTH]
+        words.extend(_WORD.findall(folded))
+    return list(dict.fromkeys(words))[:MAX_TERMS]
+
+
+def fold_words(text: str) -> str:
+    """Folded words, each preceded by a space: " atelier velo lyon".
+
+    Matching `" " + fold(term)` as a substring finds the words that *start* with the
+    term ("velo" finds "Vélo", "vélos", not "développement"), with a plain LIKE that
+    works alike on SQLite and PostgreSQL.
+    """
+    return "".join(f" {word}" for word in _WORD.findall(fold(text)))
 
 
 def fold(text: str) -> str:

@@ -17,3 +17,11 @@ def pooling_header_link(context):
         count = selectors.pending_count(user)
     current = getattr(getattr(request, "resolver_match", None), "app_name", "")
     return {"count": count, "current": current in ("pooling", "resources")}
+
+
+@register.filter
+def status_label(value: str) -> str:
+    """A booking status as people read it ("pending" → « En attente de validation »)."""
+    from pooling.models import Booking
+
+    return dict(Booking.Status.choices).get(value, value)

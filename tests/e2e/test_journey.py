@@ -51,7 +51,7 @@ def sign_up(page, email: str) -> None:
     page.get_by_label(re.compile(r"^Nom")).fill("Durand")
     page.get_by_label(re.compile(r"^Mot de passe\s*:?$")).fill(PASSWORD)
     page.get_by_label(re.compile(r"^Mot de passe \(confirmation\)")).fill(PASSWORD)
-    follow(page, page.get_by_role("button", name="Création de compte"))
+    follow(page, page.get_by_role("button", name="Créer mon compte"))
 
 
 def test_newcomer_joins_a_structure_accepted_by_its_referent(open_page, mailoutbox):

@@ -48,7 +48,7 @@ def test_login_and_signup_forms_are_in_french(page):
     expect(page.get_by_label("Mot de passe")).to_be_visible()
     visit(page, reverse("account_signup"))
     expect(page.get_by_label("Prénom")).to_be_visible()
-    expect(page.get_by_role("button", name="Création de compte")).to_be_visible()
+    expect(page.get_by_role("button", name="Créer mon compte")).to_be_visible()
 
 
 def test_language_switcher_switches_to_english_and_back(page):

@@ -124,7 +124,7 @@ def test_demo_pages_render(client):
     html = client.get("/").content.decode()
     assert "PTCE Rives Solidaires" in html
     assert 'href="/declaration-accessibilite/"' in html
-    assert "Accessibilité : non conforme" in html
+    assert "Accessibilité\u00a0: non conforme" in html
 
 
 def test_demo_siret_is_luhn_valid():

@@ -45,14 +45,15 @@ def test_home_shows_identity_figures_members_and_coming_soon_parts(client, home)
     html = response.content.decode()
     assert "<h1>PTCE des Rives" in html and "Villeurbanne" in html
     assert "<strong>3</strong> structures membres" in html
-    assert [(f.key, f.value) for f in response.context["figures"]] == [
-        ("members.structures", 3)
-    ]
+    figures = {f.key: f.value for f in response.context["figures"]}
+    assert figures["members.structures"] == 3
+    assert (figures["pooling.resources"], figures["pooling.hours"]) == (0, 0)
     categories = response.context["cards"][0].context["by_category"]
     assert [(c.value, c.count) for c in categories] == [("ess", 2), ("company", 1)]
     assert 'href="/membres/structures/menuiserie-test/"' in html
     assert "Candidate" not in html  # applications are not members yet
-    assert html.count("Bientôt disponible") == 4
+    assert html.count("Bientôt disponible") == 3  # pooling is live
+    assert f'href="{reverse("pooling:catalogue")}"' in html
     for part in ("Ressources partagées", "Agenda", "Actualités", "Forum"):
         assert part in html
     assert f'href="{reverse("members:organisation_list")}"' in html
@@ -102,7 +103,7 @@ def test_footer_links_legal_pages_only_when_set_and_live(client, home):
     a11y.save_revision().publish()
     html = client.get("/").content.decode()
     assert 'href="/accessibilite/"' in html
-    assert "Accessibilité : partiellement conforme" in html
+    assert "Accessibilité\u00a0: partiellement conforme" in html
 
 
 def test_standard_page_renders_with_one_h1(client, home):

@@ -4,9 +4,13 @@ from http import HTTPStatus
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from wagtail.models import Site
 
-from home.models import StandardPage
+from home.models import GlossaryTerm, StandardPage
+from members.models import Organisation
+from tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +31,11 @@ def search(client, **params):
     return client.get(reverse("home:search"), params)
 
 
-def test_results_show_type_and_excerpt(client, home):
+def groups(response) -> dict[str, list[str]]:
+    return {g.key: [hit.title for hit in g.hits] for g in response.context["groups"]}
+
+
+def test_results_show_an_excerpt_without_technical_labels(client, home):
     add_page(
         home,
         1,
@@ -42,11 +50,54 @@ def test_results_show_type_and_excerpt(client, home):
     assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
     assert "Page 1" in html and "Page 2" in html and "Page 3" not in html
-    assert "Page standard" in html  # the page type, in French
+    assert "Page standard" not in html and "Pages du site" in html
     assert "Le covoiturage solidaire entre structures." in html
     # The excerpt is text: no markup, and blocks do not run words together.
     assert "Atelier Un atelier de covoiturage partagé." in html
     assert "2 résultats" in html
+
+
+def test_one_search_over_structures_pages_and_glossary(client, home):
+    OrganisationFactory(name="La Recyclerie du canal", summary="Réemploi")
+    OrganisationFactory(name="Candidate recyclerie", status=Organisation.Status.APPLIED)
+    add_page(home, 1, body="<p>Visitez la recyclerie le samedi.</p>")
+    GlossaryTerm.objects.create(
+        term="Recyclerie", definition="Lieu de réemploi des objets."
+    )
+    response = search(client, q="RECYCLERIE")
+    assert groups(response) == {
+        "structures": ["La Recyclerie du canal"],
+        "pages": ["Page 1"],
+        "glossary": ["Recyclerie"],
+    }
+    html = response.content.decode()
+    # Grouped by kind, in the providers' order, with the readers' words.
+    assert (
+        html.index("Structures membres")
+        < html.index("Pages du site")
+        < html.index("Glossaire</h2>")
+    )
+
+
+def test_search_is_word_by_word_accent_and_case_insensitive(client):
+    OrganisationFactory(name="Atelier vélo", city="Lyon")
+    OrganisationFactory(name="Agence de développement", city="Lyon")
+    OrganisationFactory(name="Canal emploi", summary="Structure d’insertion")
+    for query in ("velo", "VÉLO", "Vélo lyon", "atelier VELO"):
+        assert groups(search(client, q=query)) == {"structures": ["Atelier vélo"]}
+    assert groups(search(client, q="canal insertion")) == {
+        "structures": ["Canal emploi"]
+    }
+    assert groups(search(client, q="vélo canal")) == {}
+
+
+def test_many_structures_link_to_the_directory(client):
+    for n in range(12):
+        OrganisationFactory(name=f"Jardin partagé {n}")
+    response = search(client, q="jardin")
+    assert len(groups(response)["structures"]) == 10
+    directory = reverse("members:organisation_list")
+    assert f'href="{directory}?q=jardin"' in response.content.decode()
 
 
 def test_unpublished_pages_are_not_found(client, home):
@@ -59,28 +110,61 @@ def test_unpublished_pages_are_not_found(client, home):
 
 def test_empty_query_and_no_results_states(client, home):
     html = search(client).content.decode()
-    assert "empty-state" not in html and "<ol" not in html
+    assert "empty-state" not in html and "search-result" not in html
     html = search(client, q="   ").content.decode()
-    assert "<ol" not in html
+    assert "empty-state" not in html
     html = search(client, q="introuvable").content.decode()
-    assert (
-        "Aucune page ne correspond à « introuvable »" in html or "introuvable" in html
-    )
+    assert "Rien ne correspond à «\u00a0introuvable\u00a0»" in html
     assert "empty-state" in html
-
-
-def test_results_are_paginated_and_keep_the_query(client, home):
-    for n in range(12):
-        add_page(home, n, introduction="Mutualisation de locaux")
-    first = search(client, q="mutualisation").content.decode()
-    assert first.count('class="search-result"') == 10
-    assert "page=2&amp;q=mutualisation" in first
-    second = search(client, q="mutualisation", page=2).content.decode()
-    assert second.count('class="search-result"') == 2
-    # A page number past the end shows the last page rather than an error.
-    assert search(client, q="mutualisation", page=99).status_code == HTTPStatus.OK
 
 
 def test_query_is_escaped(client, home):
     html = search(client, q='<script>alert("x")</script>').content.decode()
     assert '<script>alert("x")' not in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['ESS "coop', "d'accord \"", "\x00", "a\x00b", "*", "NEAR(", "x" * 100_000, "-"],
+)
+def test_punctuation_never_breaks_the_search(client, home, query):
+    add_page(home, 1, body="<p>ESS coop d’accord</p>")
+    assert search(client, q=query).status_code == expected_status(query)
+
+
+def expected_status(query: str) -> HTTPStatus:
+    # A NUL byte is refused before any view (ptce.middleware): a clear 400, never 500.
+    return HTTPStatus.BAD_REQUEST if "\x00" in query else HTTPStatus.OK
+
+
+def test_search_has_a_fixed_number_of_queries(
+    client, home, django_assert_max_num_queries
+):
+    for n in range(15):
+        OrganisationFactory(name=f"Recyclerie {n}")
+        add_page(home, n, introduction="recyclerie")
+    GlossaryTerm.objects.create(term="Recyclerie", definition="Réemploi.")
+    with django_assert_max_num_queries(18):  # 5 of them: the layout's, cold
+        response = search(client, q="recyclerie")
+    assert response.status_code == HTTPStatus.OK
+
+
+# Everything a visitor might type: punctuation, quotes, operators, NUL, accents.
+QUERY_ALPHABET = st.sampled_from(
+    list("\"'’«»()[]{}*^:+-~|&!?,.;/\\%_@#$=<>`\x00 \t")
+    + ["AND", "OR", "NOT", "NEAR", "é", "ß", "ǅ", "²", "١", "ＥＳＳ", "coop", "ESS"]
+)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(query=st.lists(QUERY_ALPHABET, max_size=12).map("".join) | st.text(max_size=40))
+def test_fuzzed_queries_never_fail(client, home, query):
+    """On both databases (CI runs this file on PostgreSQL): 200, never a 500."""
+    if not StandardPage.objects.exists():
+        add_page(home, 1, body="<p>ESS coop « d’accord »</p>")
+        OrganisationFactory(name="Coop ESS")
+    assert search(client, q=query).status_code == expected_status(query)

@@ -131,7 +131,7 @@ def test_login_is_protected_by_csrf():
     ("name", "french"),
     [
         ("account_login", "Connexion"),
-        ("account_signup", "Inscription"),
+        ("account_signup", "Créer mon compte"),
         ("account_reset_password", "Réinitialisation du mot de passe"),
         ("account_email_verification_sent", "Vérifiez votre"),
         ("account_reset_password_done", "Réinitialisation du mot de passe"),
@@ -229,3 +229,10 @@ def test_logout_by_post(client):
     response = client.post(reverse("account_logout"))
     assert response.status_code == HTTPStatus.FOUND
     assert "_auth_user_id" not in client.session
+
+
+def test_signup_tells_what_happens_to_personal_data(client):
+    content = client.get(reverse("account_signup")).content.decode()
+    assert "Vos données personnelles" in content
+    assert "CNIL" in content and "supprimer votre compte" in content
+    assert "Création de compte" not in content and "Sign Up" not in content

@@ -216,7 +216,7 @@ def test_eligibility_panel_on_dashboard_for_coordinators_only(client, coordinato
     client.force_login(coordinator)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "Éligibilité au soutien de l’État (décret 2015-431)" in html
-    assert "Non remplie :" in html and "au moins 1 entreprise hors ESS — 1" in html
+    assert "Non remplie\u00a0:" in html and "au moins 1 entreprise hors ESS — 1" in html
     assert "2 conditions de composition du décret ne sont pas remplies." in html
 
     moderator = UserFactory()

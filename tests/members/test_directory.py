@@ -10,6 +10,9 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
+# The layout's main menu and footer links: cached, but cold in a test (home.selectors).
+LAYOUT_COLD_QUERIES = 5
+
 
 def test_directory_lists_member_structures_only(client):
     OrganisationFactory(name="Coop Vélo", city="Lyon")
@@ -60,7 +63,8 @@ def test_directory_is_paginated_with_a_fixed_number_of_queries(
 ):
     OrganisationFactory.create_batch(45, city="Lyon")
     url = reverse("members:organisation_list")
-    with django_assert_max_num_queries(8):
+    # 8, plus the layout's menu and footer links (cached; cold here).
+    with django_assert_max_num_queries(8 + LAYOUT_COLD_QUERIES):
         response = client.get(url, {"city": "Lyon", "page": 3})
     assert len(response.context["organisations"]) == 5
     assert "city=Lyon" in response.content.decode()  # pagination keeps filters
@@ -73,7 +77,8 @@ def test_profile_page_with_fixed_queries(
     for _ in range(15):
         MembershipFactory(organisation=organisation, show_in_directory=True)
     client.force_login(UserFactory())
-    with django_assert_max_num_queries(12):
+    # +1: the header counts the booking requests awaiting the person (pooling).
+    with django_assert_max_num_queries(13 + LAYOUT_COLD_QUERIES):
         response = client.get(organisation.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["organisation"].public_contacts) == 15
@@ -85,3 +90,38 @@ def test_profile_of_non_member_structure_is_not_found(client):
     assert (
         client.get(organisation.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
     )
+
+
+def test_directory_searches_word_by_word_without_accents_or_case(client):
+    OrganisationFactory(name="Atelier vélo", city="Lyon")
+    OrganisationFactory(name="Agence de développement")
+    OrganisationFactory(name="Canal emploi", description="Chantier d’insertion")
+    url = reverse("members:organisation_list")
+
+    def names(q):
+        return [o.name for o in client.get(url, {"q": q}).context["organisations"]]
+
+    assert names("velo") == ["Atelier vélo"]
+    assert names("VÉLO") == ["Atelier vélo"]
+    assert names("canal insertion") == ["Canal emploi"]
+    assert names('"canal') == ["Canal emploi"]
+
+
+def test_directory_sorts_in_french_order(client):
+    for name in ("Test", "Épicerie solidaire", "atelier", "Zèbre", "Eau vive"):
+        OrganisationFactory(name=name)
+    names = [
+        o.name
+        for o in client.get(reverse("members:organisation_list")).context[
+            "organisations"
+        ]
+    ]
+    assert names == ["atelier", "Eau vive", "Épicerie solidaire", "Test", "Zèbre"]
+
+
+def test_renaming_keeps_the_folded_columns_in_step(organisation):
+    organisation.name = "Épicerie"
+    organisation.save(update_fields=["name"])
+    organisation.refresh_from_db()
+    assert organisation.name_sort == "epicerie"
+    assert " epicerie" in organisation.search_text

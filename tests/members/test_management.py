@@ -150,6 +150,70 @@ def test_people_actions_need_rights_and_csrf(organisation, referent):
     assert Membership.objects.filter(pk=membership.pk).exists()
 
 
+def test_removing_a_person_asks_for_confirmation_first(client, organisation, referent):
+    member = MembershipFactory(organisation=organisation)
+    url = reverse("members:membership_remove", args=[member.pk])
+    client.force_login(referent)
+    manage = client.get(
+        reverse("members:organisation_manage", args=[organisation.slug])
+    ).content.decode()
+    # A link to a confirmation page, not a one-click form.
+    assert f'href="{url}"' in manage
+    page = client.get(url)
+    assert page.status_code == HTTPStatus.OK
+    assert f"Retirer {member.user.display_name}" in page.content.decode()
+    assert Membership.objects.filter(pk=member.pk).exists()
+    client.post(url)
+    assert not Membership.objects.filter(pk=member.pk).exists()
+
+
+def test_the_confirmation_page_is_for_managers_only(client, organisation):
+    member = MembershipFactory(organisation=organisation)
+    client.force_login(UserFactory())
+    url = reverse("members:membership_remove", args=[member.pk])
+    assert client.get(url).status_code == HTTPStatus.FORBIDDEN
+    assert (
+        client.get(reverse("members:membership_remove", args=[10**9])).status_code
+        == 404
+    )
+
+
+def test_referent_role_reads_inclusively(client, organisation, referent):
+    referent.job_title = "Directrice"
+    referent.save()
+    Membership.objects.filter(user=referent).update(show_in_directory=True)
+    page = client.get(organisation.get_absolute_url()).content.decode()
+    assert "Directrice — Référent·e" in page
+
+
+def test_logos_show_on_cards_and_in_the_edit_form(client, organisation, referent):
+    client.force_login(referent)
+    url = reverse("members:organisation_manage", args=[organisation.slug])
+    client.post(url, {**PROFILE, "logo": _image()})
+    organisation.refresh_from_db()
+    manage = client.get(url).content.decode()
+    assert f'<img src="{organisation.logo.url}" alt="Logo actuel"' in manage
+    assert "Actuellement" not in manage
+    directory = client.get(reverse("members:organisation_list")).content.decode()
+    assert f'class="card__logo" src="{organisation.logo.url}"' in directory
+
+
+def test_descriptions_link_urls_safely_and_phones_dial(client, organisation):
+    organisation.description = (
+        'Voir https://exemple.org/atelier et <script>alert("x")</script> '
+        "javascript:alert(1)"
+    )
+    organisation.public_phone = "+33472000000"
+    organisation.save()
+    page = client.get(organisation.get_absolute_url()).content.decode()
+    assert (
+        '<a href="https://exemple.org/atelier" rel="nofollow">'
+        "https://exemple.org/atelier</a>" in page
+    )
+    assert "<script>alert" not in page and 'href="javascript' not in page
+    assert '<a href="tel:+33472000000">04 72 00 00 00</a>' in page
+
+
 def test_an_applicant_completes_the_profile_while_the_application_waits(client):
     from members.models import Organisation
     from tests.factories import OrganisationFactory

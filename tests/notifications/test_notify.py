@@ -37,7 +37,7 @@ def test_notify_sends_french_html_and_text_with_one_click_unsubscribe(announce):
     assert notification.url == target.get_absolute_url()
     assert notification.target == target
     assert notification.text == (
-        "Annonce de l’équipe de coordination : Fermeture <estivale>"
+        "Annonce de l’équipe de coordination\u00a0: Fermeture <estivale>"
     )
     (message,) = mail.outbox
     assert message.to == [recipient.email]
@@ -127,7 +127,8 @@ def test_email_enqueue_queues_an_account_email_through_the_outbox(
         )
     assert delivery.kind == "account"
     assert delivery.recipient == user
-    assert delivery.headers == {}  # account e-mails have no unsubscribe
+    # Account e-mails have no unsubscribe; From names the PTCE.
+    assert delivery.headers == {"From": "PTCE <no-reply@localhost>"}
     (message,) = mail.outbox
     assert message.to == ["nouvelle@exemple.fr"]
     assert "http://x.test/reset/abc/" in message.body

@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from notifications.kinds import EmailChoice
-from notifications.models import Notification, Preference
+from notifications.models import Announcement, Notification, Preference
+from notifications.services import announcement_send
 from tests.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -194,30 +195,92 @@ def test_a_coordinator_sends_an_announcement_to_everyone(
     people = UserFactory.create_batch(3)
     client.force_login(coordinator)
     assert client.get(ANNOUNCE).status_code == HTTPStatus.OK
+    text = {"title": "Fête du PTCE", "message": "Samedi à 15 h."}
+    # A preview first, and the question: nothing is sent yet.
+    preview = client.post(ANNOUNCE, {**text, "step": "preview"}).content.decode()
+    assert "Envoyer à 4 personnes\u00a0?" in preview
+    assert "Samedi à 15 h." in preview
+    assert not Notification.objects.exists()
+    # Back to the text keeps it, still sends nothing.
+    edit = client.post(ANNOUNCE, {**text, "step": "edit"}).content.decode()
+    assert "Fête du PTCE" in edit and not Notification.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            ANNOUNCE,
-            {"title": "Fête du PTCE", "message": "Samedi à 15 h."},
-            follow=True,
-        )
+        response = client.post(ANNOUNCE, {**text, "step": "send"}, follow=True)
     assert "L’annonce a été envoyée à 4 personnes." in response.content.decode()
-    assert Notification.objects.filter(recipient__in=people).count() == 3
+    announcement = Announcement.objects.get()
+    assert response.redirect_chain[-1][0] == announcement.get_absolute_url()
+    assert announcement.recipients_count == 4
+    notifications = Notification.objects.filter(recipient__in=people)
+    assert notifications.count() == 3
+    # The notification leads to the announcement's own page.
+    assert {n.url for n in notifications} == {announcement.get_absolute_url()}
     assert len(mail.outbox) == 4
     assert "Samedi à 15 h." in mail.outbox[0].body
+    assert announcement.get_absolute_url() in mail.outbox[0].body
+
+
+def test_announcement_page_and_archive_are_for_members(
+    client, user, coordinator, django_assert_max_num_queries
+):
+    for n in range(3):
+        announcement_send(author=coordinator, title=f"Annonce {n}", message="Texte")
+    announcement = Announcement.objects.first()
+    detail = reverse("notifications:announcement_detail", args=[announcement.pk])
+    archive = reverse("notifications:announcement_list")
+    assert client.get(detail).status_code == HTTPStatus.FOUND  # to the login
+    assert client.get(archive).status_code == HTTPStatus.FOUND
+    client.force_login(user)
+    client.get(archive)  # warm-up: the layout's menu and footer links
+    with django_assert_max_num_queries(12):
+        page = client.get(detail)
+    assert "Texte" in page.content.decode()
+    with django_assert_max_num_queries(12):
+        page = client.get(archive).content.decode()
+    assert page.index("Annonce 2") < page.index("Annonce 0")
+    assert "Envoyer une annonce" not in page
+    missing = reverse("notifications:announcement_detail", args=[999_999])
+    assert client.get(missing).status_code == HTTPStatus.NOT_FOUND
 
 
 def test_announcements_are_for_coordinators_only(client, user):
     assert client.get(ANNOUNCE).status_code == HTTPStatus.FOUND  # to the login
     client.force_login(user)
-    response = client.post(ANNOUNCE, {"title": "T", "message": "M"})
+    response = client.post(ANNOUNCE, {"title": "T", "message": "M", "step": "send"})
     assert response.status_code == HTTPStatus.FORBIDDEN
     assert not Notification.objects.exists()
 
 
 def test_an_incomplete_announcement_is_not_sent(client, coordinator):
     client.force_login(coordinator)
-    response = client.post(ANNOUNCE, {"title": "", "message": "M"})
+    response = client.post(ANNOUNCE, {"title": "", "message": "M", "step": "send"})
     page = response.content.decode()
     assert 'class="error-summary" role="alert"' in page
     assert 'aria-invalid="true"' in page
     assert not Notification.objects.exists()
+
+
+def test_an_unknown_step_sends_nothing(client, coordinator):
+    client.force_login(coordinator)
+    client.post(ANNOUNCE, {"title": "T", "message": "M", "step": "envoyer"})
+    assert not Announcement.objects.exists()
+
+
+def test_coordinators_kinds_are_hidden_from_others_preferences(client, user):
+    from django.contrib.auth.models import Group
+
+    client.force_login(user)
+    page = client.get(reverse("notifications:preferences")).content.decode()
+    assert 'name="members.organisation_application"' not in page
+    assert 'name="home.contact_message"' not in page
+    assert 'name="notifications.announcement"' in page
+    # Posting a hidden kind anyway changes nothing.
+    client.post(
+        reverse("notifications:preferences"),
+        {"members.organisation_application": EmailChoice.NEVER},
+    )
+    assert not Preference.objects.filter(user=user).exists()
+    user.groups.add(Group.objects.get_or_create(name="Coordinateurs")[0])
+    page = Client()
+    page.force_login(user)
+    html = page.get(reverse("notifications:preferences")).content.decode()
+    assert 'name="members.organisation_application"' in html

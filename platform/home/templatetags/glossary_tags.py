@@ -5,7 +5,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 from home.glossary import annotate
-from home.selectors import glossary_entries
+from home.selectors import glossary_entries, glossary_protected_phrases
 
 register = template.Library()
 
@@ -17,4 +17,6 @@ def glossary(html):
     Plain (unsafe) strings are escaped first, so the filter never trusts raw input.
     """
     safe_html = conditional_escape(html)
-    return mark_safe(annotate(str(safe_html), glossary_entries()))  # noqa: S308 — rebuilt by the parser
+    return mark_safe(
+        annotate(str(safe_html), glossary_entries(), glossary_protected_phrases())
+    )  # noqa: S308 — rebuilt by the parser

@@ -3,42 +3,40 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
-from django.urls import reverse
-from django.utils.translation import gettext as _
 
-from ptce.identity import get_identity
+from home import selectors
 
 register = template.Library()
 
 
 @dataclass(frozen=True)
-class FooterLink:
+class MenuItem:
     label: str
     url: str
+    current: bool
+
+
+def _is_current(url: str, path: str) -> bool:
+    # A section is current on its own pages too ("/le-ptce/" on "/le-ptce/charte/").
+    return path == url or (url not in ("", "/") and path.startswith(url))
 
 
 @register.simple_tag(takes_context=True)
-def footer_links(context) -> list[FooterLink]:
-    """The footer's legal links: only pages set and published (never a dead link)."""
+def main_menu(context) -> list[MenuItem]:
+    """The main menu (selectors.main_menu, the same for all) with the current page."""
     request = context.get("request")
-    identity = get_identity()
-    links = []
-    pages = [
-        (identity.legal_notice_page, _("Legal notice")),
-        (
-            identity.accessibility_page,
-            # RGAA asks for the compliance status right in the footer link.
-            _("Accessibility: %(status)s")
-            % {"status": identity.get_accessibility_status_display()},
-        ),
-        (identity.privacy_page, _("Personal data")),
+    path = request.path if request is not None else ""
+    return [
+        MenuItem(link.label, link.url, _is_current(link.url, path))
+        for link in selectors.main_menu()
     ]
-    seen: set[int] = set()
-    for page, label in pages:
-        if page is not None and page.live and page.pk not in seen:
-            seen.add(page.pk)
-            links.append(FooterLink(label, page.get_url(request=request)))
-    links.append(FooterLink(_("Glossary"), reverse("home:glossary")))
-    if identity.charter_id:
-        links.append(FooterLink(_("PTCE charter"), identity.charter.url))
-    return links
+
+
+@register.simple_tag
+def footer_links() -> list[selectors.Link]:
+    return selectors.footer_links()
+
+
+@register.simple_tag
+def page_breadcrumbs(page) -> list[selectors.Link]:
+    return selectors.breadcrumbs(page)

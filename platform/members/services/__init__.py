@@ -4,7 +4,8 @@
 - people.py — roles and removals in a structure, join requests;
 - invitations.py — invitations by e-mail and their signed links;
 - profile.py — a structure's public profile;
-- accounts.py — a person's RGPD export and erasure (parts in members/personal_data.py).
+- accounts.py — a person's own details, RGPD export and erasure (parts in
+  members/personal_data.py).
 
 Services check permissions first, run in one transaction and enqueue notifications
 through notifications.services (an outbox written in the same transaction). Callers
@@ -14,7 +15,12 @@ import them from here: `from members import services`.
 from __future__ import annotations
 
 from ..selectors import coordinators, organisation_referents
-from .accounts import organisations_blocking_erasure, user_data_export, user_erase
+from .accounts import (
+    account_update,
+    organisations_blocking_erasure,
+    user_data_export,
+    user_erase,
+)
 from .applications import organisation_application_decide, organisation_apply
 from .invitations import (
     INVITATION_SALT,
@@ -38,6 +44,7 @@ from .profile import organisation_update_profile
 __all__ = [
     "INVITATION_SALT",
     "InvitationError",
+    "account_update",
     "coordinators",
     "invitation_accept",
     "invitation_create",

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ptce import personal_data
 from ptce.services import audit_record
 
-from ..models import Organisation, User
+from ..models import Membership, Organisation, User
 from ..selectors import organisations_left_without_referent
 from .people import LastReferentError, ensure_referents_remain
 
@@ -77,4 +77,45 @@ def user_erase(*, user: User, by: User) -> User:
     user.erased_at = timezone.now()
     user.save(update_fields=["erased_at"])
     _delete_sessions(user)
+    return user
+
+
+ACCOUNT_FIELDS = ("first_name", "last_name", "job_title", "phone")
+
+
+@transaction.atomic
+def account_update(
+    *, user: User, by: User, details: dict[str, str], visibility: dict[int, bool]
+) -> User:
+    """A person's own name, job title, phone and, per structure, directory visibility.
+
+    `visibility` maps the person's own membership ids to shown/hidden; ids of others'
+    memberships are ignored (never trusted from a form).
+    """
+    if by.pk != user.pk or not user.is_active:
+        raise PermissionDenied
+    changed = [name for name in ACCOUNT_FIELDS if getattr(user, name) != details[name]]
+    for name in changed:
+        setattr(user, name, details[name])
+    if changed:
+        user.full_clean(exclude=["password"], validate_unique=False)
+        user.save(update_fields=changed)
+        audit_record(
+            actor=by,
+            action="members.account.update",
+            target=user,
+            after=",".join(changed),
+        )
+    own = Membership.objects.select_for_update().filter(user=user, pk__in=visibility)
+    for membership in own:
+        if membership.show_in_directory != visibility[membership.pk]:
+            membership.show_in_directory = visibility[membership.pk]
+            membership.save(update_fields=["show_in_directory"])
+            audit_record(
+                actor=by,
+                action="members.membership.visibility",
+                target=membership,
+                scope=membership.organisation,
+                after="shown" if membership.show_in_directory else "hidden",
+            )
     return user

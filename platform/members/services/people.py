@@ -8,11 +8,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from notifications.services import notify
+from notifications.services import notifications_mark_done, notify
 from ptce.identity import absolute_url
 from ptce.services import audit_record
 
@@ -151,10 +150,9 @@ def join_request_create(
             "join_request": join_request,
             "organisation": organisation,
             "requester": by,
-            "manage_url": absolute_url(
-                reverse("members:organisation_manage", args=[organisation.slug])
-            ),
+            "manage_url": absolute_url(join_request.get_absolute_url()),
         },
+        target=join_request,
     )
     return join_request
 
@@ -191,6 +189,8 @@ def join_request_decide(
         Membership.objects.get_or_create(
             user=join_request.user, organisation=join_request.organisation
         )
+    # Every référent was told; once one decided, nobody is left with it unread.
+    notifications_mark_done(target=join_request, kind="members.join_request")
     notify(
         [join_request.user],
         "members.join_request_decided",

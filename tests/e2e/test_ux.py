@@ -1,0 +1,212 @@
+"""Finding one's way, one search, one's own account, announcements, and phones.
+
+On the demo PTCE, in French, every page checked with axe. Screenshots of every page
+type at 1280 and 375 px land in var/screenshots/ (look at them when changing layout).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from members.demo import COORDINATOR_EMAIL, MEMBER_EMAIL, REFERENT_EMAIL
+from members.models import Organisation, User
+from notifications.models import Announcement
+from tests.e2e.browser import after_navigation, follow, visit
+
+SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
+PHONE = {"width": 375, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture
+def demo(transactional_db):
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", stdout=quiet)
+
+
+@pytest.fixture
+def as_person(open_page, live_server):
+    """A page logged in as the demo person with this e-mail (session cookie)."""
+
+    def as_person(email: str, *, viewport=DESKTOP):
+        client = Client()
+        client.force_login(User.objects.get(email=email))
+        page = open_page()
+        page.set_viewport_size(viewport)
+        page.context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        return page
+
+    return as_person
+
+
+def shoot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    width = page.viewport_size["width"]
+    page.screenshot(path=SCREENSHOTS / f"{name}-{width}.png", full_page=True)
+
+
+def test_navigation_menu_footer_breadcrumbs(demo, page):
+    visit(page, "/")
+    menu = page.get_by_role("navigation", name="Menu principal")
+    expect(menu.get_by_role("link", name="Le PTCE")).to_be_visible()
+    expect(menu.get_by_role("link", name="Nous contacter")).to_be_visible()
+    expect(page.locator("link[rel=icon]").first).to_have_attribute(
+        "href", re.compile(r"favicon")
+    )
+    # The name once at the top: the header's brand, the heading says what it does.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Coopérer")
+    expect(page.locator(".brand__logo")).to_be_visible()
+    follow(page, menu.get_by_role("link", name="Le PTCE"))
+    expect(menu.get_by_role("link", name="Le PTCE")).to_have_attribute(
+        "aria-current", "page"
+    )
+    crumbs = page.get_by_role("navigation", name="Vous êtes ici")
+    expect(crumbs.get_by_role("link", name="Accueil")).to_be_visible()
+    expect(page.locator("main img")).to_have_count(2)
+    footer = page.get_by_role("contentinfo")
+    for name in ("Mentions légales", "Contact", "Charte du PTCE"):
+        expect(footer.get_by_role("link", name=re.compile(name))).to_be_visible()
+    expect(footer.get_by_role("link", name=re.compile("Accessibilité"))).to_be_visible()
+    follow(page, footer.get_by_role("link", name="Contact", exact=True))
+    expect(page.get_by_label("Votre message")).to_be_visible()
+    page.get_by_label("Votre nom").fill("Inès")
+    page.get_by_label("Votre adresse e-mail").fill("ines@exemple.fr")
+    page.get_by_label("Votre message").fill("Bonjour, comment adhérer ?")
+    follow(page, page.get_by_role("button", name="Envoyer le message"))
+    expect(page.get_by_role("status")).to_contain_text("Merci")
+
+
+def test_one_search_over_structures_pages_and_glossary(demo, page):
+    visit(page, "/")
+    page.get_by_role("searchbox", name="Rechercher dans le site").fill("RECYCLERIE")
+    follow(page, page.get_by_role("button", name="Rechercher"))
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", name="Structures membres")).to_be_visible()
+    expect(main.get_by_role("link", name="Recyclerie du Canal")).to_be_visible()
+    expect(main).not_to_contain_text("Page standard")
+    visit(page, reverse("home:search") + "?q=cooperation")
+    expect(main.get_by_role("heading", name="Glossaire")).to_be_visible()
+    expect(main.get_by_role("heading", name="Pages du site")).to_be_visible()
+    # Punctuation never breaks it.
+    visit(page, reverse("home:search") + '?q=ESS+"coop')
+    visit(page, reverse("members:organisation_list") + "?q=velo")
+    expect(main.get_by_role("heading", level=2).first).to_be_visible()
+
+
+def test_a_member_edits_their_profile(demo, as_person):
+    page = as_person(MEMBER_EMAIL)
+    visit(page, "/")
+    page.locator(".user-menu summary").click()
+    follow(page, page.get_by_role("link", name="Mon compte"))
+    page.get_by_label("Fonction").fill("Chargée de mission réemploi")
+    page.get_by_label("Téléphone").fill("04 72 11 22 33")
+    page.get_by_label(re.compile("M’afficher comme contact")).first.check()
+    follow(page, page.get_by_role("button", name="Enregistrer"))
+    expect(page.get_by_role("main")).to_contain_text("Votre compte est enregistré.")
+    visit(page, "/membres/structures/recyclerie-du-canal/")
+    expect(page.get_by_role("main")).to_contain_text("Chargée de mission réemploi")
+    expect(page.get_by_role("link", name="04 72 11 22 33")).to_have_attribute(
+        "href", "tel:+33472112233"
+    )
+
+
+def test_an_announcement_is_previewed_confirmed_and_readable(demo, as_person):
+    coordinator = as_person(COORDINATOR_EMAIL)
+    visit(coordinator, reverse("notifications:announcement"))
+    coordinator.get_by_label("Titre").fill("Assemblée des membres")
+    coordinator.get_by_label("Message").fill("Jeudi 12 à 18 h, salle du Canal.")
+    follow(coordinator, coordinator.get_by_role("button", name="Aperçu"))
+    people = User.objects.filter(is_active=True).count()
+    expect(coordinator.get_by_role("heading", level=2).last).to_have_text(
+        re.compile(rf"Envoyer à {people} personnes\s\?")
+    )
+    follow(
+        coordinator, coordinator.get_by_role("button", name=re.compile("Oui, envoyer"))
+    )
+    announcement = Announcement.objects.get()
+    member = as_person(MEMBER_EMAIL)
+    visit(member, reverse("notifications:list"))
+    follow(member, member.get_by_role("link", name=re.compile("Assemblée des membres")))
+    expect(member).to_have_url(re.compile(announcement.get_absolute_url() + "$"))
+    expect(member.get_by_role("main")).to_contain_text("salle du Canal")
+    visit(member, reverse("notifications:announcement_list"))
+    expect(member.get_by_role("link", name="Assemblée des membres")).to_be_visible()
+
+
+def _page_types(organisation: Organisation, announcement_url: str) -> dict[str, str]:
+    return {
+        "accueil": "/",
+        "page": "/le-ptce/",
+        "mentions": "/mentions-legales/",
+        "contact": "/contact/",
+        "annuaire": reverse("members:organisation_list"),
+        "structure": organisation.get_absolute_url(),
+        "recherche": reverse("home:search") + "?q=recyclerie",
+        "glossaire": reverse("home:glossary"),
+        "connexion": reverse("account_login"),
+        "inscription": reverse("account_signup"),
+        "espace": reverse("members:dashboard"),
+        "compte": reverse("members:account"),
+        "gestion": reverse("members:organisation_manage", args=[organisation.slug]),
+        "retirer": reverse(
+            "members:membership_remove",
+            args=[organisation.memberships.exclude(user__email=REFERENT_EMAIL)[0].pk],
+        ),
+        "notifications": reverse("notifications:list"),
+        "preferences": reverse("notifications:preferences"),
+        "annonces": reverse("notifications:announcement_list"),
+        "annonce": announcement_url,
+    }
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_no_page_type_overflows_and_screenshots(demo, as_person, viewport):
+    from notifications.services import announcement_send
+
+    announcement = announcement_send(
+        author=User.objects.get(email=COORDINATOR_EMAIL),
+        title="Assemblée des membres",
+        message="Jeudi à 18 h. Ordre du jour : https://exemple.org/ordre-du-jour",
+    )
+    organisation = Organisation.objects.get(slug="recyclerie-du-canal")
+    page = as_person(REFERENT_EMAIL, viewport=viewport)
+    for name, path in _page_types(
+        organisation, announcement.get_absolute_url()
+    ).items():
+        if name in ("connexion", "inscription"):
+            continue  # logged in: these redirect; see below
+        visit(page, path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{path} is {width}px wide"
+        shoot(page, name)
+    visitor = as_person(MEMBER_EMAIL, viewport=viewport)
+    visitor.context.clear_cookies()
+    for name in ("connexion", "inscription"):
+        path = _page_types(organisation, "")[name]
+        visit(visitor, path)
+        width = visitor.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{path} is {width}px wide"
+        shoot(visitor, name)
+    if viewport is PHONE:
+        # The user menu opens without a raw disclosure triangle and stays on screen.
+        visit(page, "/")
+        page.locator(".user-menu summary").click()
+        after_navigation(page)
+        shoot(page, "menu-ouvert")
