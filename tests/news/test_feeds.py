@@ -80,13 +80,15 @@ def test_feed_query_count_is_fixed(client, news_index, make_news, structures):
     from django.test.utils import CaptureQueriesContext
 
     def count() -> int:
+        from django.core.cache import cache
+
+        cache.clear()  # visitors' pages are cached (ptce.pagecache): measure the view
         with CaptureQueriesContext(connection) as queries:
             client.get(f"{news_index.url}flux/rss/")
         return len(queries)
 
     make_news(tags=("a", "b"), cosigners=structures)
-    count()  # the site's root paths are cached by the first request
     few = count()
     for _ in range(5):
         make_news(tags=("a", "b"), cosigners=structures)
-    assert count() == few <= 12
+    assert count() <= few <= 12  # no query per item
