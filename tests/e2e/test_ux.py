@@ -132,7 +132,7 @@ def test_an_announcement_is_previewed_confirmed_and_readable(demo, as_person):
     visit(coordinator, reverse("notifications:announcement"))
     coordinator.get_by_label("Titre").fill("Assemblée des membres")
     coordinator.get_by_label("Message").fill("Jeudi 12 à 18 h, salle du Canal.")
-    follow(coordinator, coordinator.get_by_role("button", name="Aperçu"))
+    follow(coordinator, coordinator.get_by_role("button", name="Prévisualiser"))
     people = User.objects.filter(is_active=True).count()
     expect(coordinator.get_by_role("heading", level=2).last).to_have_text(
         re.compile(rf"Envoyer à {people} personnes\s\?")
@@ -140,7 +140,8 @@ def test_an_announcement_is_previewed_confirmed_and_readable(demo, as_person):
     follow(
         coordinator, coordinator.get_by_role("button", name=re.compile("Oui, envoyer"))
     )
-    announcement = Announcement.objects.get()
+    # The demo has announcements of its own: this one is the newest.
+    announcement = Announcement.objects.latest("sent_at", "id")
     member = as_person(MEMBER_EMAIL)
     visit(member, reverse("notifications:list"))
     follow(member, member.get_by_role("link", name=re.compile("Assemblée des membres")))
