@@ -284,9 +284,9 @@ def test_forum_and_queue_pages_queries_are_fixed(
         PostFactory(thread=thread)
         services.post_submit(thread=thread, by=member, body=f"attente {n}")
     client.force_login(moderator)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         client.get(reverse("forum:forum_detail", args=[forum.slug]))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(17):
         client.get(reverse("forum:queue"))
     with django_assert_max_num_queries(12):
         client.get(reverse("forum:forum_index"))

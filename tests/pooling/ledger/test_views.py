@@ -75,7 +75,7 @@ def test_structure_statement_shows_lines_nets_and_staff_items(
 ):
     a, b, c = may
     client.force_login(referent_of(a))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         response = client.get(structure_url(a))
     html = response.content.decode()
     assert "Salle Jaune" in html and "Comptable" in html
@@ -103,7 +103,7 @@ def test_statement_query_count_does_not_grow_with_lines(
             by=None,
         )
     client.force_login(referent_of(a))
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         assert client.get(structure_url(a)).status_code == HTTPStatus.OK
 
 
@@ -112,7 +112,7 @@ def test_ptce_statement_and_month_close(
 ):
     client.force_login(coordinator)
     url = reverse("pooling_ledger:ptce", kwargs={"year": 2026, "month": 5})
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         response = client.get(url)
     html = response.content.decode()
     assert "Close May 2026" not in html  # French page
