@@ -32,7 +32,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-PLATFORM_PORT, CEILING_PORT, COMPARE_PORT = 8011, 8012, 8013
+PLATFORM_PORT, CEILING_PORT, COMPARE_PORT, FLOOR_PORT = 8011, 8012, 8013, 8014
+FLOORS = {
+    "wagtail": ("bare Wagtail page (floor)", "/"),
+    "django": ("bare Django page with session (floor)", "/django/"),
+}
 PAGES = {
     "home": "/",
     "standard page": "/mentions-legales/",
@@ -89,9 +93,8 @@ def start_server(args: list[str], env: dict, port: int) -> subprocess.Popen:
     for _ in range(600):  # up to two minutes on a loaded machine
         try:
             urllib.request.urlopen(
-                f"http://127.0.0.1:{port}/tiny/"
-                if port == CEILING_PORT
-                else f"http://127.0.0.1:{port}/sante/",
+                f"http://127.0.0.1:{port}"
+                + {CEILING_PORT: "/tiny/", FLOOR_PORT: "/"}.get(port, "/sante/"),
                 timeout=1,
             )
             return process
@@ -171,7 +174,27 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--compare", help="another checkout to measure as 'before'")
     parser.add_argument("--label", default="", help="a title for the results file")
+    parser.add_argument(
+        "--floor",
+        metavar="DATABASE_URL",
+        help="also serve bench/wagtail_floor (a bare Wagtail page) from this database",
+    )
+    parser.add_argument(
+        "--who", choices=("both", "visitor", "signed in"), default="both"
+    )
+    parser.add_argument(
+        "--pages",
+        nargs="*",
+        help="only these pages (names of PAGES), e.g. home glossary",
+    )
     args = parser.parse_args()
+    if args.pages:
+        unknown = set(args.pages) - set(PAGES)
+        if unknown:
+            sys.exit(f"unknown pages: {', '.join(sorted(unknown))}")
+        for name in set(PAGES) - set(args.pages):
+            del PAGES[name]
+    whos = ("visitor", "signed in") if args.who == "both" else (args.who,)
     if not shutil.which("wrk"):
         sys.exit("wrk is missing: apt-get install wrk")
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -202,6 +225,26 @@ def main() -> None:
     new_facts, cookies["after"] = page_facts(env)
     facts.update({f"after|{k}": v for k, v in new_facts.items()})
     ceiling_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "settings"}
+    names = list(PAGES)
+    floor_env = {**ceiling_env, "FLOOR_DATABASE_URL": args.floor or ""}
+    if args.floor:
+        floor = json.loads(
+            subprocess.run(
+                [str(BIN / "python"), "bench/wagtail_floor/prepare.py"],
+                env=floor_env,
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        names += [name for name, _path in FLOORS.values()]
+        cookies["floor"] = floor["cookie"]
+        for key, fact in floor["facts"].items():
+            kind, who = key.split("|")
+            facts[f"floor|{who}|{FLOORS[kind][0]}"] = tuple(fact)
     servers: list[subprocess.Popen] = []
     measures = [
         (
@@ -211,10 +254,21 @@ def main() -> None:
             cookies[variant] if who == "signed in" else "",
         )
         for name, path in PAGES.items()
-        for who in ("visitor", "signed in")
+        for who in whos
         if not (who == "visitor" and "signed in" in name)
         for variant, (port, _env) in variants.items()
     ]
+    if args.floor:
+        measures += [
+            (
+                f"floor|{who}|{name}",
+                FLOOR_PORT,
+                path,
+                cookies["floor"] if who == "signed in" else "",
+            )
+            for name, path in FLOORS.values()
+            for who in whos
+        ]
     samples: dict[str, Sample] = defaultdict(Sample)
     try:
         servers.append(
@@ -225,6 +279,12 @@ def main() -> None:
         for variant, (port, variant_env) in variants.items():
             chdir = ["--chdir", args.compare] if variant == "before" else []
             servers.append(start_server([*chdir, "config.wsgi"], variant_env, port))
+        if args.floor:
+            servers.append(
+                start_server(
+                    ["--chdir", "bench/wagtail_floor", "wsgi"], floor_env, FLOOR_PORT
+                )
+            )
         for _key, port, path, cookie in measures:  # warm-up
             run_wrk(
                 f"http://127.0.0.1:{port}{path}",
@@ -233,7 +293,7 @@ def main() -> None:
                 cookie=cookie,
             )
         for round_number in range(args.rounds):
-            for name in PAGES:
+            for name in names:
                 # A B A B: each page right after a ceiling measure, so drift hits both.
                 _record(
                     samples["bare tiny view"],

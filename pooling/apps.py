@@ -13,3 +13,39 @@ class PoolingConfig(AppConfig):
         from .services import resource_quantity_check
 
         register_quantity_check(resource_quantity_check)
+        self._forget_pending_counts_on_change()
+
+    @staticmethod
+    def _forget_pending_counts_on_change() -> None:
+        """The header's « requests awaiting my decision » is cached per person: a
+        booking decided, cancelled or expired (saved) changes its approvers' counts;
+        naming or removing an approver (a resource manager, a membership's role)
+        changes theirs. Requests are bulk-created: services.py forgets those."""
+        from django.db.models.signals import post_delete, post_save
+
+        from members.models import Membership
+        from ptce.personcache import person_forget
+        from resources.models import ResourceManager
+
+        from .models import Booking
+        from .selectors import PENDING_COUNT
+        from .services import pending_counts_forget
+
+        def booking_changed(sender, instance, **kwargs) -> None:
+            pending_counts_forget(instance.resource_id)
+
+        def approver_changed(sender, instance, **kwargs) -> None:
+            person_forget(PENDING_COUNT, [instance.user_id])
+
+        for model, handler in (
+            (Booking, booking_changed),
+            (ResourceManager, approver_changed),
+            (Membership, approver_changed),
+        ):
+            uid = f"pooling-pending-count-{model._meta.label_lower}"
+            post_save.connect(
+                handler, sender=model, weak=False, dispatch_uid=f"{uid}-save"
+            )
+            post_delete.connect(
+                handler, sender=model, weak=False, dispatch_uid=f"{uid}-delete"
+            )

@@ -34,6 +34,10 @@ def pending_for_approver(user) -> QuerySet[Booking]:
     ).order_by("start", "pk")
 
 
+# The header's count, cached per person (ptce.personcache); pooling.apps forgets it.
+PENDING_COUNT = "pooling-pending"
+
+
 def pending_count(user) -> int:
     """Requests awaiting `user`'s decision, in one query (the header shows it)."""
     if not (user and user.is_authenticated):

@@ -25,10 +25,11 @@ from django.utils.translation import gettext as _
 from members.models import Membership, Organisation, User
 from notifications.services import notify
 from ptce.identity import absolute_url
+from ptce.personcache import person_forget
 from ptce.services import audit_record
-from resources.models import Resource
+from resources.models import Resource, ResourceManager
 
-from . import availability, kinds, permissions, quotas
+from . import availability, kinds, permissions, quotas, selectors
 from .availability import Code, Problem
 from .ledger import services as ledger
 from .models import Booking
@@ -70,6 +71,25 @@ def approvers_of(resource: Resource) -> list[User]:
             | Q(pk__in=resource.manager_links.values("user_id"))
         )
         .distinct()
+    )
+
+
+def pending_counts_forget(resource_id: int) -> None:
+    """The header's « requests awaiting my decision » of this resource's approvers is
+    cached per person (ptce.personcache): forget it when a request comes or goes."""
+    person_forget(
+        selectors.PENDING_COUNT,
+        User.objects.filter(
+            Q(
+                memberships__organisation__resources__pk=resource_id,
+                memberships__role=Membership.Role.REFERENT,
+            )
+            | Q(
+                pk__in=ResourceManager.objects.filter(resource_id=resource_id).values(
+                    "user_id"
+                )
+            )
+        ).values_list("pk", flat=True),
     )
 
 
@@ -325,6 +345,8 @@ def _create(
 
 
 def _after_request(booking: Booking, by: User) -> None:
+    # Requests are bulk-created (no post_save): the approvers' header counts.
+    pending_counts_forget(booking.resource_id)
     audit_record(
         actor=by,
         action="pooling.booking.request",

@@ -28,6 +28,7 @@ from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone, translation
 
 from ptce.identity import absolute_url, get_identity
+from ptce.personcache import person_forget
 from ptce.services import audit_record
 
 from .kinds import (
@@ -49,6 +50,8 @@ from .rendering import (
     unsubscribe_url,
 )
 
+# The bell's count, cached per person (ptce.personcache): every write below forgets it.
+UNREAD = "notifications-unread"
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
@@ -121,6 +124,7 @@ def notify(
                 digest.append((notification, templates.render_subject(user_context)))
     with transaction.atomic():
         Notification.objects.bulk_create(notifications, batch_size=BATCH_SIZE)
+        person_forget(UNREAD, [n.recipient_id for n in notifications])
         EmailDelivery.objects.bulk_create(deliveries, batch_size=BATCH_SIZE)
         DigestItem.objects.bulk_create(
             [
@@ -681,6 +685,7 @@ def notification_mark_read(*, notification: Notification) -> None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        person_forget(UNREAD, [notification.recipient_id])
 
 
 def notifications_mark_done(*, target: Any, kind: str) -> int:
@@ -693,18 +698,24 @@ def notifications_mark_done(*, target: Any, kind: str) -> int:
     target_type, target_id = _target_key(target)
     if target_type is None:
         return 0
-    return Notification.objects.filter(
+    unread = Notification.objects.filter(
         kind=kind,
         target_content_type=target_type,
         target_object_id=target_id,
         read_at__isnull=True,
-    ).update(read_at=timezone.now())
+    )
+    recipients = list(unread.values_list("recipient_id", flat=True))
+    done = unread.update(read_at=timezone.now())
+    person_forget(UNREAD, recipients)
+    return done
 
 
 def notifications_mark_all_read(*, user: Any) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    done = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    person_forget(UNREAD, [user.pk])
+    return done
 
 
 # --- RGPD ---------------------------------------------------------------------------
@@ -723,6 +734,7 @@ def user_notifications_erase(*, user: Any, addresses: Iterable[str] = ()) -> Non
     EmailDelivery.objects.filter(to_them).delete()
     DigestItem.objects.filter(recipient=user).delete()
     Notification.objects.filter(recipient=user).delete()
+    person_forget(UNREAD, [user.pk])
     Preference.objects.filter(user=user).delete()
 
 

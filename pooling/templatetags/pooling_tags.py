@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from pooling import selectors
+from ptce.personcache import person_value
 
 register = template.Library()
 
@@ -14,7 +15,10 @@ def pooling_header_link(context):
     user = getattr(request, "user", None)
     count = 0
     if user is not None and user.is_authenticated:
-        count = selectors.pending_count(user)
+        # Cached per person; any booking or approver change forgets it (apps.py).
+        count = person_value(
+            selectors.PENDING_COUNT, user.pk, lambda: selectors.pending_count(user)
+        )
     current = getattr(getattr(request, "resolver_match", None), "app_name", "")
     return {"count": count, "current": current in ("pooling", "resources")}
 

@@ -140,3 +140,42 @@ def test_lowering_quantity_below_future_peak_is_refused(projectors, owner_refere
     )
     projectors.refresh_from_db()
     assert projectors.quantity == 3
+
+
+def test_the_headers_pending_count_is_cached_and_follows_requests_and_decisions(
+    client, room, borrower, borrower_member, owner_referent
+):
+    from django.urls import reverse
+
+    approvals = reverse("pooling:approvals")
+    client.force_login(owner_referent)
+    assert approvals not in client.get("/membres/mon-espace/").content.decode()
+    booking = services.booking_request(
+        resource=room, organisation=borrower, by=borrower_member,
+        start=paris(2027, 3, 2, 10), end=paris(2027, 3, 2, 11), now=NOW,
+    )  # fmt: skip
+    page = client.get("/membres/mon-espace/").content.decode()
+    assert f'href="{approvals}" class="badge-count"' in page
+    services.booking_decide(booking=booking, by=owner_referent, approve=True, now=NOW)
+    assert (
+        approvals + '" class="badge-count"'
+        not in client.get("/membres/mon-espace/").content.decode()
+    )
+
+
+def test_a_person_named_referent_sees_the_pending_count_at_once(
+    client, pending, owner, owner_member, owner_referent
+):
+    from django.urls import reverse
+
+    from members.models import Membership
+    from members.services.people import membership_update
+
+    badge = f'href="{reverse("pooling:approvals")}" class="badge-count"'
+    client.force_login(owner_member)
+    assert badge not in client.get("/membres/mon-espace/").content.decode()
+    membership_update(
+        membership=Membership.objects.get(user=owner_member, organisation=owner),
+        by=owner_referent, role=Membership.Role.REFERENT, show_in_directory=True,
+    )  # fmt: skip
+    assert badge in client.get("/membres/mon-espace/").content.decode()

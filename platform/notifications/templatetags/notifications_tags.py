@@ -2,14 +2,17 @@ from __future__ import annotations
 
 from django import template
 
+from ptce.personcache import person_value
+
 from .. import selectors
+from ..services import UNREAD
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def unread_notifications_count(context) -> int:
-    """One COUNT query per request, however many times the page asks."""
+    """The bell's count: a cache read per request (a COUNT query when it changed)."""
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     if user is None or not user.is_authenticated:
@@ -17,5 +20,8 @@ def unread_notifications_count(context) -> int:
     if request is None:
         return selectors.unread_count(user=user)
     if not hasattr(request, "_notifications_unread"):
-        request._notifications_unread = selectors.unread_count(user=user)
+        # Cached per person; every service that changes the count forgets it.
+        request._notifications_unread = person_value(
+            UNREAD, user.pk, lambda: selectors.unread_count(user=user)
+        )
     return request._notifications_unread
