@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.models import Membership, Organisation, User
@@ -643,6 +644,8 @@ def booking_change(
     )
     if problems:
         raise BookingRefused(problems)
+    _check_late_reduction(booking, by=by, start=start, end=end, quantity=quantity,
+                          now=now)  # fmt: skip
     _apply_change(
         booking,
         by=by,
@@ -656,6 +659,36 @@ def booking_change(
         reason=reason,
     )
     return booking
+
+
+def _check_late_reduction(booking, *, by, start, end, quantity, now) -> None:
+    """After the free-cancellation deadline frozen at confirmation, cancelling is
+    charged: a change may move or lengthen the booking, not lower its charge (the
+    owner's approvers may, it is theirs to waive)."""
+    if booking.status != Booking.Status.CONFIRMED or permissions.is_approver(
+        by, booking.resource
+    ):
+        return
+    charge = ledger.current_charge(booking)
+    if charge is None or charge.free_cancellation_until is None:
+        return
+    if now <= charge.free_cancellation_until:
+        return
+    amount = quote(booking.resource, start, end, quantity).amount_excl_vat
+    if amount < charge.amount_excl_vat:
+        raise ValidationError(
+            _(
+                "Too late to lower this booking's charge: since %(deadline)s, "
+                "cancelling is charged (%(amount)s € excl. VAT). It can still be "
+                "moved or lengthened."
+            )
+            % {
+                "deadline": date_format(
+                    timezone.localtime(charge.free_cancellation_until), "j F Y H:i"
+                ),
+                "amount": f"{charge.amount_excl_vat}".replace(".", ","),
+            }
+        )
 
 
 def _apply_change(

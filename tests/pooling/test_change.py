@@ -471,3 +471,22 @@ def test_calendar_feeds_carry_the_new_times_with_a_higher_sequence(
     assert after.uid == before.uid
     assert after.sequence > before.sequence
     assert after.start == paris(2027, 3, 2, 13) and after.stamp == NOW
+
+
+def test_after_the_free_cancellation_deadline_a_change_cannot_lower_the_charge(
+    hall, borrower, borrower_member, owner_referent
+):
+    """48 h of free cancellation: on Monday 8:00 a Tuesday 10:00 booking is past its
+    deadline. Shortening it would be a cancellation that escapes its charge."""
+    Resource.objects.filter(pk=hall.pk).update(cancellation_notice_hours=48)
+    hall.refresh_from_db()
+    booking = _request(hall, borrower, borrower_member, *TUESDAY)  # 40 €
+    with pytest.raises(ValidationError, match="(?i)too late|trop tard"):
+        _change(booking, borrower_member, TUESDAY[0], paris(2027, 3, 2, 11))
+    assert _lines(booking) == [("charge", 0, Decimal("40.00"))]
+    # Moving or lengthening is still possible…
+    longer = _change(booking, borrower_member, TUESDAY[0], paris(2027, 3, 2, 13))
+    assert longer.amount_excl_vat == Decimal("60.00")
+    # …and the owner's approvers may waive their fee.
+    shorter = _change(longer, owner_referent, TUESDAY[0], paris(2027, 3, 2, 11))
+    assert shorter.amount_excl_vat == Decimal("20.00")
