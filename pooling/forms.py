@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.core.validators import MaxValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
@@ -47,10 +48,9 @@ class TimesMixin:
         return start_at, end_at
 
 
-class BookingForm(TimesMixin, forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("On behalf of"), queryset=Organisation.objects.none(), empty_label=None
-    )
+class BookingFieldsForm(TimesMixin, forms.Form):
+    """Times, quantity, people and purpose: what a request asks and a change alters."""
+
     date = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
     end_date = forms.DateField(
@@ -68,12 +68,9 @@ class BookingForm(TimesMixin, forms.Form):
         label=_("Purpose"), max_length=300, required=False, strip=True
     )
 
-    def __init__(self, *args, resource: Resource, organisations, **kwargs):
+    def __init__(self, *args, resource: Resource, **kwargs):
         super().__init__(*args, **kwargs)
         self.resource = resource
-        self.fields["organisation"].queryset = Organisation.objects.filter(
-            pk__in=[o.pk for o in organisations]
-        )
         self.fields["quantity"].validators.append(MaxValueValidator(resource.quantity))
         self.fields["quantity"].widget.attrs["max"] = resource.quantity
         if resource.quantity == 1:
@@ -92,6 +89,50 @@ class BookingForm(TimesMixin, forms.Form):
             except OverflowError:
                 raise forms.ValidationError(_("That date is not possible.")) from None
         return data
+
+
+class BookingForm(BookingFieldsForm):
+    organisation = forms.ModelChoiceField(
+        label=_("On behalf of"), queryset=Organisation.objects.none(), empty_label=None
+    )
+    field_order = ["organisation"]
+
+    def __init__(self, *args, resource: Resource, organisations, **kwargs):
+        super().__init__(*args, resource=resource, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            pk__in=[o.pk for o in organisations]
+        )
+
+
+class BookingChangeForm(BookingFieldsForm):
+    """The booking page's change form, filled with the booking as it is (prefixed:
+    the page's other forms have a reason field too)."""
+
+    prefix = "modif"
+
+    reason = forms.CharField(
+        label=_("Why this change (told to the other side)"),
+        max_length=MAX_REASON,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, booking: Booking, **kwargs):
+        start = timezone.localtime(booking.start)
+        end = timezone.localtime(booking.end)
+        kwargs.setdefault(
+            "initial",
+            {
+                "date": start.date(),
+                "start_time": start.time(),
+                "end_date": end.date() if end.date() != start.date() else None,
+                "end_time": end.time(),
+                "quantity": booking.quantity,
+                "attendees": booking.attendees,
+                "purpose": booking.purpose,
+            },
+        )
+        super().__init__(*args, resource=booking.resource, **kwargs)
 
 
 class CancelForm(forms.Form):

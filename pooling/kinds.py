@@ -11,6 +11,7 @@ REQUEST_DECIDED = "pooling.request_decided"
 REQUEST_EXPIRED = "pooling.request_expired"
 BOOKING_CANCELLED = "pooling.booking_cancelled"
 BOOKING_REMINDER = "pooling.booking_reminder"
+BOOKING_CHANGED = "pooling.booking_changed"
 
 register(
     Kind(
@@ -49,6 +50,14 @@ register(
         key=BOOKING_REMINDER,
         label=_("Reminder the day before a booking"),
         template_prefix="pooling/notifications/booking_reminder",
+        default_email=EmailChoice.IMMEDIATE,
+    )
+)
+register(
+    Kind(
+        key=BOOKING_CHANGED,
+        label=_("A booking I am concerned by was changed"),
+        template_prefix="pooling/notifications/booking_changed",
         default_email=EmailChoice.IMMEDIATE,
     )
 )

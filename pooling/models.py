@@ -92,6 +92,10 @@ class Booking(models.Model):
         _("reason for cancelling"), max_length=2000, blank=True
     )
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Changes made after the request (pooling.services.booking_change): calendar
+    # feeds raise the event's SEQUENCE so clients take the new times.
+    changed_at = models.DateTimeField(_("changed at"), null=True, blank=True)
+    change_count = models.PositiveIntegerField(default=0, editable=False)
     # Price frozen when the booking is confirmed: a later change of the resource's
     # rate never rewrites it. Amounts in euros, cents-exact.
     priced_at = models.DateTimeField(_("priced at"), null=True, blank=True)

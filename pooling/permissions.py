@@ -108,6 +108,21 @@ def can_cancel(user, booking: Booking) -> bool:
     )
 
 
+def can_change(user, booking: Booking, *, now=None) -> bool:
+    """Change times, quantity, purpose or people of an active booking not yet begun:
+    the booker and their structure's référents, the owner's approvers, coordinators
+    (the same people as for cancelling)."""
+    if not booking.is_active or booking.start <= (now or timezone.now()):
+        return False
+    return (
+        booking.booked_by_id == getattr(user, "pk", None)
+        and _signed_in(user)
+        or is_referent(user, booking.organisation)
+        or is_approver(user, booking.resource)
+        or is_coordinator(user)
+    )
+
+
 def is_booker_side(user, booking: Booking) -> bool:
     return booking.booked_by_id == getattr(user, "pk", None) or is_member_of(
         user, booking.organisation

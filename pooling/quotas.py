@@ -97,44 +97,123 @@ def _fmt(hours: Decimal) -> str:
     return f"{hours.normalize():f}".replace(".", ",")
 
 
+def _requested(parts, organisation, start, end, *, lock: bool = True):
+    """Hours asked per (quota, month), and those quotas by pk."""
+    requested: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+    quotas: dict[int, Quota] = {}
+    for resource, quantity in parts:
+        for quota in quotas_for(resource, organisation, lock=lock):
+            quotas[quota.pk] = quota
+            for period, hours in hours_by_month(start, end).items():
+                requested[(quota.pk, period)] += hours * quantity
+    return requested, quotas
+
+
+def _over(quota: Quota, period: date, used: Decimal, hours: Decimal) -> str:
+    left = max(quota.hours_per_month - used, Decimal(0))
+    return _(
+        "Over quota: %(organisation)s may book %(cap)s h of %(target)s "
+        "in %(month)s; %(used)s h are already booked, %(left)s h are "
+        "left and this request needs %(hours)s h."
+    ) % {
+        "organisation": quota.organisation,
+        "cap": _fmt(quota.hours_per_month),
+        "target": _name(quota),
+        "month": periods.label(period),
+        "used": _fmt(used),
+        "left": _fmt(left),
+        "hours": _fmt(hours),
+    }
+
+
 def problems(
     *,
     parts: Sequence[tuple],  # (resource, quantity)
     organisation,
     start: datetime,
     end: datetime,
+    exclude: Sequence[int] = (),
 ) -> list[str]:
-    """French messages for every quota the request would exceed (empty: fine)."""
-    requested: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
-    quotas: dict[int, Quota] = {}
-    for resource, quantity in parts:
-        for quota in quotas_for(resource, organisation, lock=True):
-            quotas[quota.pk] = quota
-            for period, hours in hours_by_month(start, end).items():
-                requested[(quota.pk, period)] += hours * quantity
+    """French messages for every quota the request would exceed (empty: fine).
+
+    `exclude`: bookings not to count (a booking being changed is counted at its new
+    times, never twice).
+    """
+    requested, quotas = _requested(parts, organisation, start, end, lock=True)
     messages = []
     for (pk, period), hours in sorted(requested.items()):
         quota = quotas[pk]
-        used = _used(quota, period)
+        used = _used(quota, period, exclude)
         if used + hours > quota.hours_per_month:
-            left = max(quota.hours_per_month - used, Decimal(0))
+            messages.append(_over(quota, period, used, hours))
+    return messages
+
+
+class SeriesTally:
+    """Quotas as a series would use them, date after date (the preview; no lock).
+
+    Each date is checked against what is booked plus the earlier dates of the series
+    that passed; a date over quota is not counted (it would not be booked), so the
+    preview names exactly the dates the booking would refuse.
+    """
+
+    def __init__(self, *, parts: Sequence[tuple], organisation):
+        # The quotas do not depend on the date: looked up once for the series.
+        self.parts = [
+            (quantity, quotas_for(resource, organisation))
+            for resource, quantity in parts
+        ]
+        self.booked: dict[tuple[int, date], Decimal] = {}
+        self.series: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+
+    def _booked(self, quota: Quota, period: date) -> Decimal:
+        key = (quota.pk, period)
+        if key not in self.booked:
+            self.booked[key] = _used(quota, period)
+        return self.booked[key]
+
+    def check(self, start: datetime, end: datetime) -> list[str]:
+        """Messages for this date (empty: it fits, and now counts for the next)."""
+        requested: dict[tuple[int, date], Decimal] = defaultdict(Decimal)
+        quotas: dict[int, Quota] = {}
+        for quantity, found in self.parts:
+            for quota in found:
+                quotas[quota.pk] = quota
+                for period, hours in hours_by_month(start, end).items():
+                    requested[(quota.pk, period)] += hours * quantity
+        messages = []
+        for (pk, period), hours in sorted(requested.items()):
+            quota = quotas[pk]
+            booked = self._booked(quota, period)
+            earlier = self.series[(pk, period)]
+            if booked + earlier + hours <= quota.hours_per_month:
+                continue
+            if not earlier:
+                messages.append(_over(quota, period, booked, hours))
+                continue
+            left = max(quota.hours_per_month - booked - earlier, Decimal(0))
             messages.append(
                 _(
                     "Over quota: %(organisation)s may book %(cap)s h of %(target)s "
-                    "in %(month)s; %(used)s h are already booked, %(left)s h are "
-                    "left and this request needs %(hours)s h."
+                    "in %(month)s; %(used)s h are already booked and the earlier "
+                    "dates of this series take %(earlier)s h, so %(left)s h are "
+                    "left and this date needs %(hours)s h."
                 )
                 % {
                     "organisation": quota.organisation,
                     "cap": _fmt(quota.hours_per_month),
                     "target": _name(quota),
                     "month": periods.label(period),
-                    "used": _fmt(used),
+                    "used": _fmt(booked),
+                    "earlier": _fmt(earlier),
                     "left": _fmt(left),
                     "hours": _fmt(hours),
                 }
             )
-    return messages
+        if not messages:
+            for key, hours in requested.items():
+                self.series[key] += hours
+        return messages
 
 
 def remaining(*, resource, organisation, period: date) -> list[Remaining]:

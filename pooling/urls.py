@@ -14,6 +14,9 @@ urlpatterns = [
     path("ressources/<int:pk>/semaine/", views.week_view, name="week"),
     path("ressources/<int:pk>/reserver/", views.booking_create, name="booking_create"),
     path("reservations/<int:pk>/", views.booking_detail, name="booking_detail"),
+    path(
+        "reservations/<int:pk>/modifier/", views.booking_change, name="booking_change"
+    ),
     path("reservations/<int:pk>/annuler/", views.booking_cancel, name="booking_cancel"),
     path("reservations/<int:pk>/decider/", views.booking_decide, name="booking_decide"),
 ]

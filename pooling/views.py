@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +25,7 @@ from . import availability, permissions, selectors, services
 from . import search as need_search
 from .forms import (
     BatchDecisionForm,
+    BookingChangeForm,
     BookingForm,
     CancelForm,
     DayForm,
@@ -196,9 +197,8 @@ def _booking_or_404(request, pk: int):
     return booking
 
 
-@login_required
-def booking_detail(request, pk: int):
-    booking = _booking_or_404(request, pk)
+def _detail(request, booking, *, change_form=None, refusal=(), status=200):
+    can_change = permissions.can_change(request.user, booking)
     return render(
         request,
         "pooling/booking_detail.html",
@@ -207,11 +207,61 @@ def booking_detail(request, pk: int):
             "history": list(audit_for_target(booking)),
             "can_cancel": permissions.can_cancel(request.user, booking),
             "can_decide": permissions.can_decide(request.user, booking),
+            "can_change": can_change,
+            "change_form": change_form
+            or (BookingChangeForm(booking=booking) if can_change else None),
+            "change_refusal": list(refusal),
             "cancel_form": CancelForm(),
             "decision_form": DecisionForm(),
             "span": availability.fmt_span(booking.start, booking.end),
         },
+        status=status,
     )
+
+
+@login_required
+def booking_detail(request, pk: int):
+    return _detail(request, _booking_or_404(request, pk))
+
+
+@login_required
+def booking_change(request, pk: int):
+    """The change form of the booking page (GET: that page, at the form)."""
+    booking = _booking_or_404(request, pk)
+    if request.method != "POST":
+        return redirect(f"{booking.get_absolute_url()}#modifier")
+    if not permissions.can_change(request.user, booking):
+        messages.error(request, _("This booking can no longer be changed."))
+        return redirect(booking.get_absolute_url())
+    form = BookingChangeForm(request.POST, booking=booking)
+    if not form.is_valid():
+        return _detail(request, booking, change_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        changed = services.booking_change(
+            booking=booking,
+            by=request.user,
+            start=data["start"],
+            end=data["end"],
+            quantity=data["quantity"],
+            purpose=data["purpose"],
+            attendees=data.get("attendees"),
+            reason=data["reason"],
+        )
+    except ValidationError as error:
+        return _detail(
+            request, booking, change_form=form, refusal=error.messages, status=400
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    if changed.status == changed.Status.PENDING:
+        messages.success(
+            request,
+            _("The booking is changed; it waits for the owner's approval."),
+        )
+    else:
+        messages.success(request, _("The booking is changed."))
+    return redirect(changed.get_absolute_url())
 
 
 @login_required

@@ -236,3 +236,30 @@ class CatalogueFilterForm(forms.Form):
 class StatusForm(forms.Form):
     status = forms.ChoiceField(choices=Resource.Status.choices)
     reason = forms.CharField(max_length=2000, required=False)
+
+
+class PhotoForm(forms.Form):
+    """Upload a photo; its checks (format, size) are resources.photos'."""
+
+    image = forms.FileField(
+        label=_("Photo"),
+        help_text=_("JPEG, PNG or WebP, 5 MB at most."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp"}
+        ),
+    )
+    alt = forms.CharField(
+        label=_("Description of the photo"),
+        max_length=200,
+        error_messages={
+            "required": _("Describe the photo for people who cannot see it.")
+        },
+        help_text=_(
+            "What the photo shows, for people who cannot see it "
+            "(for example: « Salle claire, 12 chaises autour d’une table »)."
+        ),
+    )
+
+
+class PhotoMoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "up"), ("down", "down")])

@@ -15,3 +15,7 @@ grant(
     ),
 )
 grant(MODERATORS, "resources.view_resource")
+grant(
+    COORDINATORS,
+    *(f"resources.{a}_resourcephoto" for a in ("view", "add", "change", "delete")),
+)

@@ -45,7 +45,10 @@ def catalogue(
         for name in TEXT_FIELDS:
             condition |= Q(**{f"{name}__icontains": term})
         resources = resources.filter(condition)
-    return resources.prefetch_related("photos__image").order_by("kind", "name", "pk")
+    # Photos with their renditions: the cards' images cost no query per card.
+    return resources.prefetch_related("photos__image__renditions").order_by(
+        "kind", "name", "pk"
+    )
 
 
 def resource_for_page(*, pk: int) -> Resource | None:
@@ -54,7 +57,7 @@ def resource_for_page(*, pk: int) -> Resource | None:
         .prefetch_related(
             "opening_periods",
             "cost_items",
-            "photos__image",
+            "photos__image__renditions",
             "allowed_organisations",
             Prefetch(
                 "manager_links",

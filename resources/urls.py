@@ -14,6 +14,17 @@ urlpatterns = [
         views.closure_remove,
         name="closure_remove",
     ),
+    path("<int:pk>/photos/", views.resource_photos, name="photos"),
+    path(
+        "<int:pk>/photos/<int:photo_pk>/retirer/",
+        views.photo_remove,
+        name="photo_remove",
+    ),
+    path(
+        "<int:pk>/photos/<int:photo_pk>/deplacer/",
+        views.photo_move,
+        name="photo_move",
+    ),
     path("<int:pk>/gestionnaires/", views.resource_managers, name="managers"),
     path("<int:pk>/statut/", views.resource_status, name="status"),
     path("structure/<slug:slug>/", views.organisation_resources, name="organisation"),

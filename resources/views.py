@@ -16,9 +16,17 @@ from django.views.decorators.http import require_POST
 
 from members.models import Organisation
 
-from . import permissions, selectors, services
-from .forms import ClosureForm, ManagersForm, OpeningHoursForm, ResourceForm, StatusForm
-from .models import Closure, Resource
+from . import permissions, photos, selectors, services
+from .forms import (
+    ClosureForm,
+    ManagersForm,
+    OpeningHoursForm,
+    PhotoForm,
+    PhotoMoveForm,
+    ResourceForm,
+    StatusForm,
+)
+from .models import Closure, Resource, ResourcePhoto
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -229,3 +237,67 @@ def resource_status(request, pk: int):
         )
         messages.success(request, _("Status saved."))
     return redirect(resource.get_absolute_url())
+
+
+# --- Photos --------------------------------------------------------------------------
+@login_required
+def resource_photos(request, pk: int):
+    resource = _manageable(request, pk)
+    form = PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            photos.photo_add(
+                resource=resource,
+                by=request.user,
+                upload=form.cleaned_data["image"],
+                alt=form.cleaned_data["alt"],
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("The photo is added."))
+            return redirect("resources:photos", pk=resource.pk)
+    return render(
+        request,
+        "resources/resource_photos.html",
+        {
+            "form": form,
+            "resource": resource,
+            "photos": list(
+                ResourcePhoto.objects.filter(resource=resource)
+                .select_related("image")
+                .prefetch_related("image__renditions")
+            ),
+            "max_photos": photos.MAX_PHOTOS,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _photo(request, pk: int, photo_pk: int) -> ResourcePhoto:
+    resource = _manageable(request, pk)
+    photo = get_object_or_404(ResourcePhoto, pk=photo_pk, resource=resource)
+    photo.resource = resource
+    return photo
+
+
+@login_required
+@require_POST
+def photo_remove(request, pk: int, photo_pk: int):
+    photo = _photo(request, pk, photo_pk)
+    photos.photo_remove(photo=photo, by=request.user)
+    messages.success(request, _("The photo is removed."))
+    return redirect("resources:photos", pk=pk)
+
+
+@login_required
+@require_POST
+def photo_move(request, pk: int, photo_pk: int):
+    photo = _photo(request, pk, photo_pk)
+    form = PhotoMoveForm(request.POST)
+    if form.is_valid():
+        photos.photo_move(
+            photo=photo, by=request.user, up=form.cleaned_data["direction"] == "up"
+        )
+        messages.success(request, _("The order of the photos is saved."))
+    return redirect("resources:photos", pk=pk)

@@ -97,11 +97,19 @@ def feed_events(bookings: list[Booking], *, visible) -> list[FeedEvent]:
     for booking in bookings:
         stamp = max(
             moment
-            for moment in (booking.created_at, booking.decided_at, booking.cancelled_at)
+            for moment in (
+                booking.created_at,
+                booking.decided_at,
+                booking.cancelled_at,
+                booking.changed_at,
+            )
             if moment
         )
         status = STATUS.get(booking.status, "CANCELLED")
-        sequence = sum(1 for m in (booking.decided_at, booking.cancelled_at) if m)
+        # A change may clear decided_at (back to approval): count it twice.
+        sequence = 2 * booking.change_count + sum(
+            1 for m in (booking.decided_at, booking.cancelled_at) if m
+        )
         if visible(booking):
             summary = f"{booking.resource.name} — {booking.organisation.name}"
             description = booking.purpose

@@ -85,6 +85,8 @@ def series_preview(
             max(r[1] for r in ranges),
             with_allowed=True,
         )
+    # Quotas are checked cumulatively: each date on top of the earlier free ones.
+    tally = quotas.SeriesTally(parts=[(resource, quantity)], organisation=organisation)
     for check in checks:
         occurrence = check.occurrence
         if not occurrence.exists:
@@ -102,12 +104,7 @@ def series_preview(
         )
         check.problems += [problem.message for problem in found]
         if not found:
-            check.problems += quotas.problems(
-                parts=[(resource, quantity)],
-                organisation=organisation,
-                start=occurrence.start,
-                end=occurrence.end,
-            )
+            check.problems += tally.check(occurrence.start, occurrence.end)
     return checks
 
 

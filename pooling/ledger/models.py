@@ -1,8 +1,10 @@
 """The cost-sharing ledger: immutable lines, closed months, quotas.
 
 A ledger line is written once, by pooling.ledger.services, when a booking is
-confirmed (a charge at the price frozen on the booking) or cancelled in time (a
-reversal); lines are never edited or deleted. Each line counts in one month
+confirmed (a charge at the price frozen on the booking), cancelled in time (a
+reversal) or changed (the charge in force is withdrawn by a "replaced" line and the
+re-confirmed booking charged again, one revision later); lines are never edited or
+deleted. Each line counts in one month
 (`period`, the first day of that month): the month the resource was used, or — when
 that month is already closed — the first open month after it, as an adjustment. So a
 closed month never changes and its statement reads the same forever.
@@ -25,6 +27,7 @@ class LedgerLine(models.Model):
     class Kind(models.TextChoices):
         CHARGE = "charge", _("Charge")
         REVERSAL = "reversal", _("Cancelled in time, not charged")
+        REPLACED = "replaced", _("Booking changed: replaced by a new line")
 
     booking = models.ForeignKey(
         "pooling.Booking",
@@ -33,6 +36,9 @@ class LedgerLine(models.Model):
         related_name="ledger_lines",
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # Each change of a confirmed booking starts a new revision: its charge, and the
+    # reversal or replacement that withdraws it, share the revision number.
+    revision = models.PositiveSmallIntegerField(_("revision"), default=0)
     period = models.DateField(_("month"), db_index=True)
     service_month = models.DateField(_("month of use"))
     user = models.ForeignKey(
@@ -99,9 +105,16 @@ class LedgerLine(models.Model):
             models.Index(fields=["user", "resource", "service_month"]),
         ]
         constraints = [
-            # One charge and at most one reversal per booking.
+            # Per revision of a booking: one charge, and at most one line that
+            # withdraws it (a reversal or a replacement).
             models.UniqueConstraint(
-                fields=["booking", "kind"], name="pooling_ledger_one_line_per_kind"
+                fields=["booking", "revision", "kind"],
+                name="pooling_ledger_one_line_per_kind",
+            ),
+            models.UniqueConstraint(
+                fields=["booking", "revision"],
+                condition=Q(kind__in=["reversal", "replaced"]),
+                name="pooling_ledger_one_withdrawal_per_revision",
             ),
             models.CheckConstraint(
                 condition=Q(period__gte=models.F("service_month")),

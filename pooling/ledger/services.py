@@ -96,18 +96,47 @@ def _cost_items(booking: Booking, amount: Decimal) -> list[dict]:
     return items
 
 
+WITHDRAWALS = (LedgerLine.Kind.REVERSAL, LedgerLine.Kind.REPLACED)
+
+
+def current_charge(booking: Booking) -> LedgerLine | None:
+    """The charge in force on `booking`: its latest revision, unless withdrawn."""
+    charge = (
+        LedgerLine.objects.filter(booking=booking, kind=LedgerLine.Kind.CHARGE)
+        .order_by("-revision")
+        .first()
+    )
+    if charge is None:
+        return None
+    withdrawn = LedgerLine.objects.filter(
+        booking=booking, revision=charge.revision, kind__in=WITHDRAWALS
+    ).exists()
+    return None if withdrawn else charge
+
+
+def _next_revision(booking: Booking) -> int:
+    last = (
+        LedgerLine.objects.filter(booking=booking)
+        .order_by("-revision")
+        .values_list("revision", flat=True)
+        .first()
+    )
+    return 0 if last is None else last + 1
+
+
 def record_confirmation(*, booking: Booking, by: User | None) -> LedgerLine | None:
     """Charge a just-confirmed booking to its structure at its frozen price.
 
     Nothing is recorded for a structure using its own resource (no money moves).
-    Idempotent: a booking is charged once.
+    Idempotent: a booking has at most one charge in force; after a change withdrew
+    it (`record_change`), the re-confirmed booking is charged under a new revision.
     """
     resource = booking.resource
     if booking.organisation_id == resource.owner_id:
         return None
-    existing = LedgerLine.objects.filter(booking=booking, kind=LedgerLine.Kind.CHARGE)
-    if existing.exists():
-        return existing.get()
+    existing = current_charge(booking)
+    if existing is not None:
+        return existing
     _lock_ledger(exclusive=False)
     unit, unit_price, units, amount = _frozen_price(booking)
     regime = booking.vat_regime or resource.vat_regime
@@ -117,6 +146,7 @@ def record_confirmation(*, booking: Booking, by: User | None) -> LedgerLine | No
     line = LedgerLine.objects.create(
         booking=booking,
         kind=LedgerLine.Kind.CHARGE,
+        revision=_next_revision(booking),
         period=open_period_for(service_month),
         service_month=service_month,
         user_id=booking.organisation_id,
@@ -148,46 +178,20 @@ def record_confirmation(*, booking: Booking, by: User | None) -> LedgerLine | No
             "amount_excl_vat": str(amount),
             "vat": str(vat),
             "period": str(line.period),
+            "revision": line.revision,
         },
     )
     return line
 
 
-def record_cancellation(
-    *, booking: Booking, by: User | None, at: datetime | None = None
-) -> LedgerLine | None:
-    """Apply the resource's cancellation rule to a just-cancelled booking.
-
-    Cancelled before the free-cancellation deadline frozen at confirmation: the charge
-    is reversed (in the first open month). Later: the charge stands.
-    """
-    at = at or timezone.now()
-    charge = LedgerLine.objects.filter(
-        booking=booking, kind=LedgerLine.Kind.CHARGE
-    ).first()
-    if (
-        charge is None
-        or LedgerLine.objects.filter(
-            booking=booking, kind=LedgerLine.Kind.REVERSAL
-        ).exists()
-    ):
-        return None
-    if (
-        charge.free_cancellation_until is not None
-        and at > charge.free_cancellation_until
-    ):
-        audit_record(
-            actor=by,
-            action="pooling.ledger.late_cancellation",
-            target=charge,
-            scope=booking.organisation,
-            data={"amount_excl_vat": str(charge.amount_excl_vat)},
-        )
-        return None
+def _withdraw(charge: LedgerLine, *, kind: str, by: User | None) -> LedgerLine:
+    """The line that cancels `charge` out, in its month of use or — that month being
+    closed — the first open month after it (an adjustment)."""
     _lock_ledger(exclusive=False)
-    line = LedgerLine.objects.create(
-        booking=booking,
-        kind=LedgerLine.Kind.REVERSAL,
+    return LedgerLine.objects.create(
+        booking_id=charge.booking_id,
+        kind=kind,
+        revision=charge.revision,
         period=open_period_for(charge.service_month),
         service_month=charge.service_month,
         user_id=charge.user_id,
@@ -211,9 +215,58 @@ def record_cancellation(
         ],
         created_by=by if getattr(by, "pk", None) else None,
     )
+
+
+def record_cancellation(
+    *, booking: Booking, by: User | None, at: datetime | None = None
+) -> LedgerLine | None:
+    """Apply the resource's cancellation rule to a just-cancelled booking.
+
+    Cancelled before the free-cancellation deadline frozen at confirmation: the charge
+    is reversed (in the first open month). Later: the charge stands.
+    """
+    at = at or timezone.now()
+    charge = current_charge(booking)
+    if charge is None:
+        return None
+    if (
+        charge.free_cancellation_until is not None
+        and at > charge.free_cancellation_until
+    ):
+        audit_record(
+            actor=by,
+            action="pooling.ledger.late_cancellation",
+            target=charge,
+            scope=booking.organisation,
+            data={"amount_excl_vat": str(charge.amount_excl_vat)},
+        )
+        return None
+    line = _withdraw(charge, kind=LedgerLine.Kind.REVERSAL, by=by)
     audit_record(
         actor=by,
         action="pooling.ledger.reversal",
+        target=line,
+        scope=booking.organisation,
+        data={"amount_excl_vat": str(line.amount_excl_vat), "period": str(line.period)},
+    )
+    return line
+
+
+def record_change(*, booking: Booking, by: User | None) -> LedgerLine | None:
+    """Withdraw the charge in force on a booking whose times or quantity changed.
+
+    Called by pooling.services.booking_change inside its transaction, before the
+    booking is re-confirmed (and charged again, at its re-frozen price, by
+    `record_confirmation`) or sent back to its owner's approval. The withdrawal
+    lands in the first open month, as a reversal does.
+    """
+    charge = current_charge(booking)
+    if charge is None:
+        return None
+    line = _withdraw(charge, kind=LedgerLine.Kind.REPLACED, by=by)
+    audit_record(
+        actor=by,
+        action="pooling.ledger.replaced",
         target=line,
         scope=booking.organisation,
         data={"amount_excl_vat": str(line.amount_excl_vat), "period": str(line.period)},

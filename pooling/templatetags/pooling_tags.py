@@ -29,3 +29,16 @@ def status_label(value: str) -> str:
     from pooling.models import Booking
 
     return dict(Booking.Status.choices).get(value, value)
+
+
+@register.filter
+def change_lines(event) -> list[str]:
+    """What a change recorded in the audit trail altered, in words."""
+    from pooling.services import change_lines as lines
+
+    data = event.data or {}
+    if not isinstance(data.get("before"), dict) or not isinstance(
+        data.get("after"), dict
+    ):
+        return []
+    return lines(data["before"], data["after"])

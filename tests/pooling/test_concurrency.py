@@ -15,7 +15,13 @@ from django.db import connection
 
 from pooling.availability import Code
 from pooling.models import Booking
-from pooling.services import BookingRefused, Part, booking_request, booking_set_request
+from pooling.services import (
+    BookingRefused,
+    Part,
+    booking_change,
+    booking_request,
+    booking_set_request,
+)
 from ptce.models import AuditEvent
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.pooling.conftest import NOW, paris
@@ -170,3 +176,90 @@ def test_database_refuses_an_overlap_even_without_the_service():
         )
     # A cancelled booking does not hold the slot.
     BookingFactory(resource=room, start=START, end=END, status=Booking.Status.CANCELLED)
+
+
+def _changes_and_requests(resource, organisation, people, *, quantity=1):
+    """Half the people move a booking they hold elsewhere onto the slot, half ask
+    for it anew; each worker gets (person, their booking or None)."""
+    from datetime import timedelta
+
+    holders = people[: len(people) // 2]
+    owned = {
+        person.pk: BookingFactory(
+            resource=resource,
+            organisation=organisation,
+            booked_by=person,
+            quantity=quantity,
+            start=paris(2027, 3, 3, 8) + timedelta(minutes=30 * index),
+            end=paris(2027, 3, 3, 8, 15) + timedelta(minutes=30 * index),
+        )
+        for index, person in enumerate(holders)
+    }
+
+    def work(person):
+        if person.pk in owned:
+            return booking_change(
+                booking=owned[person.pk],
+                by=person,
+                start=START,
+                end=END,
+                quantity=quantity,
+                now=NOW,
+            )
+        return booking_request(
+            resource=resource,
+            organisation=organisation,
+            by=person,
+            start=START,
+            end=END,
+            quantity=quantity,
+            now=NOW,
+        )
+
+    return owned, work
+
+
+def test_twenty_changes_and_requests_for_the_last_slot_one_wins():
+    room = ResourceFactory(approval_required=False, min_duration=15)
+    open_every_day(room)
+    organisation, people = _people(20)
+    owned, work = _changes_and_requests(room, organisation, people)
+
+    won, lost = _outcomes(_race(work, people))
+
+    assert len(won) == 1
+    assert all(error.problems[0].code == Code.CLASH for error in lost)
+    on_slot = Booking.objects.filter(
+        resource=room, start__lt=END, end__gt=START, status="confirmed"
+    )
+    assert on_slot.count() == 1
+    # The losers' bookings kept their own times: nothing half-changed.
+    moved = [b.pk for b in owned.values() if b.pk == won[0].pk]
+    for booking in Booking.objects.filter(pk__in=[b.pk for b in owned.values()]):
+        if booking.pk not in moved:
+            assert booking.start.date() == paris(2027, 3, 3).date()
+    events = AuditEvent.objects.filter(
+        action__in=["pooling.booking.change", "pooling.booking.request"]
+    )
+    assert events.count() == 1
+
+
+def test_twenty_changes_and_requests_on_a_quantity_get_exactly_the_free_units():
+    projectors = EquipmentFactory(quantity=5, approval_required=False, min_duration=15)
+    open_every_day(projectors)
+    BookingFactory(resource=projectors, quantity=2, start=START, end=END)
+    organisation, people = _people(20)
+    _owned, work = _changes_and_requests(projectors, organisation, people)
+
+    won, lost = _outcomes(_race(work, people))
+
+    assert len(won) == 3
+    assert all(error.problems[0].code == Code.CLASH for error in lost)
+    assert (
+        sum(
+            Booking.objects.filter(
+                resource=projectors, start__lt=END, end__gt=START
+            ).values_list("quantity", flat=True)
+        )
+        == 5
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
@@ -26,18 +28,19 @@ ACTIONS = (
     "see_details",
     "decide",
     "cancel",
+    "change",
 )
 
 # Columns in the order of ACTIONS.
 MATRIX = {
-    "visitor": "1000000000",
-    "outsider": "1000000000",
-    "borrower_member": "1000010101",
-    "borrower_referent": "1000110101",
-    "owner_member": "1000001100",
-    "owner_referent": "1111001111",
-    "resource_manager": "1100001111",
-    "coordinator": "1111100101",
+    "visitor": "10000000000",
+    "outsider": "10000000000",
+    "borrower_member": "10000101011",
+    "borrower_referent": "10001101011",
+    "owner_member": "10000011000",
+    "owner_referent": "11110011111",
+    "resource_manager": "11000011111",
+    "coordinator": "11111001011",
 }
 
 
@@ -76,6 +79,7 @@ def _can(action, user, *, room, owner, borrower, booking) -> bool:
         "see_details": lambda: permissions.can_see_details(user, booking),
         "decide": lambda: permissions.can_decide(user, booking),
         "cancel": lambda: permissions.can_cancel(user, booking),
+        "change": lambda: permissions.can_change(user, booking),
     }
     return checks[action]()
 
@@ -142,3 +146,19 @@ def test_inactive_person_has_no_right(people, room):
     referent = people["owner_referent"]
     referent.is_active = False
     assert not permissions.can_manage_resource(referent, room)
+
+
+def test_nobody_changes_a_booking_that_has_begun(people, room, borrower):
+    """Cancel until the end, change only before the start."""
+    from django.utils import timezone
+
+    now = timezone.now()
+    booking = BookingFactory(
+        resource=room,
+        organisation=borrower,
+        booked_by=people["borrower_member"],
+        start=now - timedelta(minutes=30),
+        end=now + timedelta(hours=1),
+    )
+    assert permissions.can_cancel(people["borrower_member"], booking)
+    assert not any(permissions.can_change(u, booking) for u in people.values())

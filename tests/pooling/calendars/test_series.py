@@ -246,3 +246,44 @@ def test_cancel_following_permissions(client, room, borrower, borrower_member):
     )
     assert "série" in response.content.decode()
     assert Booking.objects.get(pk=single.pk).status == Booking.Status.CONFIRMED
+
+
+def test_preview_checks_quotas_cumulatively_across_the_series(
+    room, borrower, borrower_member
+):
+    """5 h a month, 2 h already booked in March: of four 2 h Mondays in March only
+    the first fits (2 + 2 = 4; a second would make 6). The preview says so date by
+    date, booking exactly the dates it called free succeeds, and April's date fits
+    in April's own quota."""
+    from decimal import Decimal
+
+    from pooling.ledger.models import Quota
+
+    Quota.objects.create(
+        organisation=borrower, resource=room, hours_per_month=Decimal(5)
+    )
+    BookingFactory(
+        resource=room, organisation=borrower,
+        start=paris(2027, 3, 3, 9), end=paris(2027, 3, 3, 11),
+    )  # fmt: skip
+    values = common(room, borrower, borrower_member)
+    checks = series.series_preview(**values)
+
+    assert [c.day for c in checks] == [
+        date(2027, 3, 15),
+        date(2027, 3, 22),
+        date(2027, 3, 29),
+        date(2027, 4, 5),
+        date(2027, 4, 12),
+    ]
+    assert [c.free for c in checks] == [True, False, False, True, True]
+    message = " ".join(checks[1].problems)
+    assert "2" in message and "quota" in message.lower()
+    assert "série" in message or "series" in message  # the earlier dates count
+    # Date by date (the old preview) every March date looked free: 2 + 2 ≤ 5.
+    free = {c.day for c in checks if c.free}
+    booked = series.series_book(**values, dates=free)
+    assert booked.occurrences.count() == 3
+    # And one more March date would indeed be refused by the booking itself.
+    with pytest.raises(ValidationError):
+        series.series_book(**values, dates={date(2027, 3, 22)})
