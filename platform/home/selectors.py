@@ -77,7 +77,8 @@ def glossary_entries() -> list[Entry]:
 
 
 def glossary_protected_phrases() -> tuple[str, ...]:
-    """Names and addresses never annotated: the PTCE's and its members' (cached until
+    """Names and addresses never annotated: the PTCE's (its name, its legal name,
+    e.g. "Association PTCE Rives Solidaires") and its members' (cached until
     the content version changes: the identity or a structure saved)."""
     key = f"{GLOSSARY_PROTECTED_CACHE_KEY}:{content_version()}"
     phrases = cache.get(key)
@@ -88,6 +89,7 @@ def glossary_protected_phrases() -> tuple[str, ...]:
             phrase
             for phrase in (
                 identity.name,
+                identity.legal_name,
                 identity.territory,
                 identity.address,
                 *names.values_list("name", flat=True),
