@@ -21,7 +21,7 @@ from ptce.identity import get_identity
 from ptce.pagecache import FRAGMENT_TIMEOUT, content_version
 
 from .glossary import Entry, fold
-from .models import ContactPage, GlossaryTerm
+from .models import ContactPage, GlossaryTerm, HomePage, StandardPage
 
 GLOSSARY_CACHE_KEY = "home:glossary:entries:v1"
 GLOSSARY_PROTECTED_CACHE_KEY = "home:glossary:protected:v1"
@@ -121,13 +121,16 @@ class SearchResult:
 
 
 def search_pages(terms: list[str]):
-    """Live, public pages holding every term (Wagtail search backend).
+    """Live, public site pages (home's types) holding every term (Wagtail search).
 
     `terms` come from ptce.search_providers.parse_terms: plain words, so nothing in them
     reads as the backend's query syntax (SQLite FTS5 quotes, PostgreSQL NUL bytes).
     """
     query = PlainText(" ".join(terms), operator="and")
-    return Page.objects.live().public().specific().search(query)
+    # Home's own page types only: an app's pages (news items…) come through that
+    # app's provider, under its own heading, never twice.
+    pages = Page.objects.live().public().type(HomePage, StandardPage, ContactPage)
+    return pages.specific().search(query)
 
 
 class _TextExtractor(HTMLParser):

@@ -118,8 +118,9 @@ class JoinRequestDecisionForm(forms.Form):
 
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    # A checkbox's label follows the box: no « : » after it.
     show_in_directory = forms.BooleanField(
-        label=_("Public contact in the directory"), required=False
+        label=_("Public contact in the directory"), required=False, label_suffix=""
     )
 
 
@@ -235,6 +236,7 @@ class AccountForm(forms.Form):
                 label=_("Show me as a contact of %(name)s in the directory")
                 % {"name": membership.organisation.name},
                 required=False,
+                label_suffix="",  # after the box: no « : »
                 initial=membership.show_in_directory,
             )
 
