@@ -99,7 +99,7 @@ def test_account_page_query_count(client, user, django_assert_max_num_queries):
 
 def test_checkbox_labels_take_no_colon(client, organisation, referent):
     """A checkbox's label follows the box: « … dans l’annuaire », not « … : »."""
-    client.force_login(referent.user)
+    client.force_login(referent)
     pages = [
         client.get(reverse("members:account")).content.decode(),
         client.get(
