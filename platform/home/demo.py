@@ -315,6 +315,7 @@ def load_pages(ctx: DemoContext) -> HomePage:
     )
     identity = SiteIdentity.load()
     identity.name = "PTCE Rives Solidaires"
+    identity.legal_name = "Association PTCE Rives Solidaires"
     identity.territory = "Villeurbanne et Vaulx-en-Velin"
     identity.tagline = "Coopérer pour l’emploi et la transition sur notre territoire"
     identity.contact_email = "contact@demo.ptce.fr"

@@ -21,7 +21,7 @@ from ptce.identity import get_identity
 from ptce.pagecache import FRAGMENT_TIMEOUT, content_version
 
 from .glossary import Entry, fold
-from .models import ContactPage, GlossaryTerm
+from .models import ContactPage, GlossaryTerm, HomePage, StandardPage
 
 GLOSSARY_CACHE_KEY = "home:glossary:entries:v1"
 GLOSSARY_PROTECTED_CACHE_KEY = "home:glossary:protected:v1"
@@ -77,7 +77,8 @@ def glossary_entries() -> list[Entry]:
 
 
 def glossary_protected_phrases() -> tuple[str, ...]:
-    """Names and addresses never annotated: the PTCE's and its members' (cached until
+    """Names and addresses never annotated: the PTCE's (its name, its legal name,
+    e.g. "Association PTCE Rives Solidaires") and its members' (cached until
     the content version changes: the identity or a structure saved)."""
     key = f"{GLOSSARY_PROTECTED_CACHE_KEY}:{content_version()}"
     phrases = cache.get(key)
@@ -88,6 +89,7 @@ def glossary_protected_phrases() -> tuple[str, ...]:
             phrase
             for phrase in (
                 identity.name,
+                identity.legal_name,
                 identity.territory,
                 identity.address,
                 *names.values_list("name", flat=True),
@@ -119,13 +121,16 @@ class SearchResult:
 
 
 def search_pages(terms: list[str]):
-    """Live, public pages holding every term (Wagtail search backend).
+    """Live, public site pages (home's types) holding every term (Wagtail search).
 
     `terms` come from ptce.search_providers.parse_terms: plain words, so nothing in them
     reads as the backend's query syntax (SQLite FTS5 quotes, PostgreSQL NUL bytes).
     """
     query = PlainText(" ".join(terms), operator="and")
-    return Page.objects.live().public().specific().search(query)
+    # Home's own page types only: an app's pages (news items…) come through that
+    # app's provider, under its own heading, never twice.
+    pages = Page.objects.live().public().type(HomePage, StandardPage, ContactPage)
+    return pages.specific().search(query)
 
 
 class _TextExtractor(HTMLParser):

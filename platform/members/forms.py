@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from .models import Membership, Organisation
 from .services.applications import APPLICATION_FIELDS
 from .services.profile import PROFILE_FIELDS
-from .validators import normalize_phone, normalize_rna, normalize_siret
+from .validators import normalize_phone
 
 # Keep in step with DESCRIPTION_MAX_LENGTH.
 DESCRIPTION_HELP = _("5,000 characters at most.")
@@ -40,32 +40,17 @@ class SignupForm(forms.Form):
 
 
 class OrganisationApplicationForm(forms.ModelForm):
-    # Longer than the stored 14 digits: people type "732 829 320 00074".
-    siret = forms.CharField(label=_("SIRET"), required=False, max_length=20)
-
+    # SIRET and RNA: the model's fields give their own form fields, which accept
+    # "732 829 320 00074" and clean it as every other door does (members/fields.py).
     class Meta:
         model = Organisation
         fields = list(APPLICATION_FIELDS)
-        help_texts = {
-            "siret": _("14 digits, spaces allowed."),
-            "rna": _("Associations only: the letter W followed by 9 digits."),
-            "description": DESCRIPTION_HELP,
-        }
+        help_texts = {"description": DESCRIPTION_HELP}
 
     def _get_validation_exclusions(self):
         # Organisation.clean() names the structure holding a SIRET and lets the
         # applicant resubmit their own application; the bare constraint would not.
         return {*super()._get_validation_exclusions(), "siret"}
-
-    def clean_siret(self) -> str:
-        value = self.cleaned_data["siret"]
-        siret = normalize_siret(value)
-        if value.strip() and not siret:
-            raise ValidationError(_("A SIRET number has exactly 14 digits."))
-        return siret
-
-    def clean_rna(self) -> str:
-        return normalize_rna(self.cleaned_data["rna"])
 
 
 class LogoInput(forms.ClearableFileInput):
@@ -133,8 +118,9 @@ class JoinRequestDecisionForm(forms.Form):
 
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    # A checkbox's label follows the box: no « : » after it.
     show_in_directory = forms.BooleanField(
-        label=_("Public contact in the directory"), required=False
+        label=_("Public contact in the directory"), required=False, label_suffix=""
     )
 
 
@@ -250,6 +236,7 @@ class AccountForm(forms.Form):
                 label=_("Show me as a contact of %(name)s in the directory")
                 % {"name": membership.organisation.name},
                 required=False,
+                label_suffix="",  # after the box: no « : »
                 initial=membership.show_in_directory,
             )
 

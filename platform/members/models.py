@@ -8,23 +8,22 @@ from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ptce.search_providers import fold, fold_words
 
+from .fields import RnaField, SiretField
 from .logos import is_new_upload, logo_normalised, validate_logo
-from .validators import (
-    normalize_phone,
-    normalize_rna,
-    normalize_siret,
-    validate_phone,
-    validate_postal_code,
-    validate_rna,
-    validate_siret,
-)
+from .validators import normalize_phone, validate_phone, validate_postal_code
 
 # Free text is bounded everywhere: a 200,000-character description is nobody's profile.
 DESCRIPTION_MAX_LENGTH = 5000
 NOTE_MAX_LENGTH = 2000
+
+# An erased account, wherever its name would show: inclusive (« Ancien·ne membre »,
+# the wording of every app's catalogue for this msgid). A structure's status has its
+# own context (« Ancien membre »: a structure is « un membre »).
+FORMER_MEMBER = _("Former member")
 
 # What the directory search reads, folded into Organisation.search_text on save.
 SEARCHED_FIELDS = ("name", "summary", "description", "city")
@@ -81,7 +80,7 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         if self.erased_at:
-            return str(_("Former member"))
+            return str(FORMER_MEMBER)
         return self.get_full_name() or self.email
 
     def clean(self) -> None:
@@ -94,8 +93,56 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         if self.erased_at:
-            return str(_("Former member"))
+            return str(FORMER_MEMBER)
         return self.get_full_name() or self.email.split("@")[0]
+
+
+def _folded(organisation: Organisation) -> tuple[str, str]:
+    """(name_sort, search_text): what the directory sorts and searches on."""
+    return (
+        fold(organisation.name)[:200],
+        fold_words(
+            " ".join(str(getattr(organisation, name) or "") for name in SEARCHED_FIELDS)
+        ),
+    )
+
+
+class OrganisationQuerySet(models.QuerySet):
+    """Keeps the folded columns (name_sort, search_text) true on bulk writes too.
+
+    save() folds them for one structure; `update()` and `bulk_update()` touching a
+    searched field (name, summary, description, city) refold the rows they changed,
+    in the same transaction, so the directory never sorts or finds a stale name.
+    """
+
+    def update(self, **kwargs):
+        if not set(kwargs) & set(SEARCHED_FIELDS):
+            return super().update(**kwargs)
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            count = super().update(**kwargs)
+            self.model._default_manager.filter(pk__in=pks).refold()
+        return count
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        if set(fields) & set(SEARCHED_FIELDS):
+            for organisation in objs:
+                organisation.name_sort, organisation.search_text = _folded(organisation)
+            fields = [*fields, *({"name_sort", "search_text"} - set(fields))]
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    bulk_update.alters_data = True
+
+    def refold(self) -> int:
+        """Recompute the folded columns of these structures from their fields."""
+        rows = list(self.only("pk", *SEARCHED_FIELDS))
+        for organisation in rows:
+            organisation.name_sort, organisation.search_text = _folded(organisation)
+        return super().bulk_update(rows, ["name_sort", "search_text"], batch_size=500)
+
+    refold.alters_data = True
 
 
 class Organisation(models.Model):
@@ -132,7 +179,7 @@ class Organisation(models.Model):
         APPLIED = "applied", _("Application pending")
         MEMBER = "member", _("Member")
         DECLINED = "declined", _("Application declined")
-        FORMER = "former", _("Former member")
+        FORMER = "former", pgettext_lazy("structure status", "Former member")
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
@@ -146,11 +193,12 @@ class Organisation(models.Model):
     )
     is_esus = models.BooleanField(_("ESUS agreement"), default=False)
     is_siae = models.BooleanField(_("insertion structure (SIAE)"), default=False)
-    siret = models.CharField(
-        _("SIRET"), max_length=14, blank=True, validators=[validate_siret]
-    )
-    rna = models.CharField(
-        _("RNA number"), max_length=10, blank=True, validators=[validate_rna]
+    # Normalised and validated by the fields themselves, whatever the door (site
+    # forms, services, admin, save(), QuerySet.update()): see members/fields.py.
+    siret = SiretField(_("SIRET"), help_text=_("14 digits, spaces allowed."))
+    rna = RnaField(
+        _("RNA number"),
+        help_text=_("Associations only: the letter W followed by 9 digits."),
     )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.APPLIED
@@ -201,6 +249,8 @@ class Organisation(models.Model):
     name_sort = models.CharField(max_length=200, editable=False, default="")
     search_text = models.TextField(editable=False, default="")
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("member structure")
         verbose_name_plural = _("member structures")
@@ -222,13 +272,10 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        # Every door (services, admin, demo loader, factories) goes through save(), so
-        # the folded copies cannot drift from what they fold; QuerySet.update() on
-        # these fields is therefore never used on organisations.
-        self.name_sort = fold(self.name)[:200]
-        self.search_text = fold_words(
-            " ".join(str(getattr(self, name) or "") for name in SEARCHED_FIELDS)
-        )
+        # Every door (services, admin, demo loader, factories) goes through save(),
+        # and bulk writes through OrganisationQuerySet, so the folded copies cannot
+        # drift from what they fold.
+        self.name_sort, self.search_text = _folded(self)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and set(update_fields) & set(SEARCHED_FIELDS):
             kwargs["update_fields"] = {*update_fields, "name_sort", "search_text"}
@@ -259,11 +306,6 @@ class Organisation(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.siret and not normalize_siret(self.siret):
-            # "---" or " . " would otherwise be stored as "no SIRET".
-            errors["siret"] = _("A SIRET number has exactly 14 digits.")
-        self.siret = normalize_siret(self.siret)
-        self.rna = normalize_rna(self.rna)
         try:
             self.public_phone = normalize_phone(self.public_phone)
         except ValidationError:

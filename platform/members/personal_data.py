@@ -78,7 +78,7 @@ def _export_applications(user: User) -> list[dict[str, Any]]:
 
 
 def _keep(user: User) -> None:
-    """Shared records stay, their author shown as « Ancien membre »."""
+    """Shared records stay, their author shown as « Ancien·ne membre »."""
 
 
 def _export_join_requests(user: User) -> list[dict[str, Any]]:

@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 # The modules every app may provide to plug into the shared concerns (see each
 # registry's docstring for its contract). Discovered once, when Django starts.
-PLUGIN_MODULES = ("roles", "personal_data", "demo", "home_blocks", "search_providers")
+PLUGIN_MODULES = (
+    "roles",
+    "personal_data",
+    "demo",
+    "home_blocks",
+    "search_providers",
+    "audit_labels",
+)
 
 
 def _ensure_groups(sender, **kwargs) -> None:

@@ -19,7 +19,7 @@ from django.db import transaction
 if TYPE_CHECKING:
     from .models import SiteIdentity
 
-CACHE_KEY = "ptce:identity:v1"
+CACHE_KEY = "ptce:identity:v2"  # v2: legal_name
 # Every change invalidates at once in a shared cache (Redis); the timeout bounds how
 # long another process's local-memory cache (no Redis) may show an old identity.
 CACHE_TIMEOUT = 10 * 60

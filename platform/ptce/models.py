@@ -63,6 +63,19 @@ class SiteIdentity(BaseGenericSetting):
     """
 
     name = models.CharField(_("PTCE name"), max_length=150, default="PTCE")
+    # The body that runs the PTCE, as its statutes name it ("Association PTCE Rives
+    # Solidaires", "SCIC …"): written in the legal notice, and like the name never
+    # annotated by the glossary (a definition of "Association" inside a name misleads).
+    legal_name = models.CharField(
+        _("legal name"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The name of the body that runs the PTCE, as in its statutes, e.g. "
+            "“Association PTCE Rives Solidaires”. The glossary never defines a term "
+            "inside it."
+        ),
+    )
     territory = models.CharField(_("territory"), max_length=150, blank=True)
     tagline = models.CharField(_("tagline"), max_length=255, blank=True)
     logo = models.ForeignKey(
@@ -133,7 +146,12 @@ class SiteIdentity(BaseGenericSetting):
 
     panels = [
         MultiFieldPanel(
-            [FieldPanel("name"), FieldPanel("territory"), FieldPanel("tagline")],
+            [
+                FieldPanel("name"),
+                FieldPanel("legal_name"),
+                FieldPanel("territory"),
+                FieldPanel("tagline"),
+            ],
             heading=_("Identity"),
         ),
         FieldPanel("logo"),

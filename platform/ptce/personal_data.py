@@ -14,8 +14,8 @@ Contract — an app declares, in its own `personal_data.py`, one entry per conce
 `export` returns only what is the person's own (nothing matched through an address they
 have not verified). `erase` removes or anonymises the person's data and must leave other
 people's records alone; shared records (a booking of a structure) are kept with the
-person shown as « Ancien membre ». A test fails when a model with a foreign key to the
-user is listed by no registration.
+person shown as « Ancien·ne membre ». A test fails when a model with a foreign key to
+the user is listed by no registration.
 """
 
 from __future__ import annotations
@@ -118,7 +118,8 @@ def _export_audit(user) -> list[dict[str, Any]]:
 def _erase_audit(user) -> None:
     """Events stay (the structures' history); the person's name leaves their labels.
 
-    The actor column keeps pointing at the anonymised account, shown « Ancien membre ».
+    The actor column keeps pointing at the anonymised account, shown
+    « Ancien·ne membre ».
     """
     from django.contrib.contenttypes.models import ContentType
     from django.db.models import Q

@@ -94,7 +94,13 @@ def open_page(request, browser, live_server):
     pages = []
 
     def open_page():
-        context = browser.new_context(locale="fr-FR", base_url=live_server.url)
+        # French as a French browser asks for it: navigator.language and the
+        # Accept-Language header (LocaleMiddleware reads the header).
+        context = browser.new_context(
+            locale="fr-FR",
+            extra_http_headers={"Accept-Language": "fr-FR,fr;q=0.9"},
+            base_url=live_server.url,
+        )
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
         page.loaded_urls = []

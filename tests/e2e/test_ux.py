@@ -17,7 +17,12 @@ from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from members.demo import COORDINATOR_EMAIL, MEMBER_EMAIL, REFERENT_EMAIL
+from members.demo import (
+    COORDINATOR_EMAIL,
+    MEMBER_EMAIL,
+    MODERATOR_EMAIL,
+    REFERENT_EMAIL,
+)
 from members.models import Organisation, User
 from notifications.models import Announcement
 from tests.e2e.browser import after_navigation, follow, visit
@@ -93,6 +98,54 @@ def test_navigation_menu_footer_breadcrumbs(demo, page):
     expect(page.get_by_role("status")).to_contain_text("Merci")
 
 
+# Words of an English interface: none may be left on a French page's chrome, search
+# results or account form.
+ENGLISH_UI = re.compile(
+    r"\b(Member structures|Search|Log in|Log out|Sign up|My space|My account|My "
+    r"bookings|Pooling|News|Glossary|Results?|Save|Submit|First name|Last name|Job "
+    r"title|Phone|Notifications settings|Legal notice|Contact us)\b"
+)
+
+
+def _no_english(locator) -> None:
+    found = sorted(set(ENGLISH_UI.findall(locator.inner_text())))
+    assert not found, f"English on a French page: {found}"
+
+
+def test_navigation_search_and_my_account_read_in_french(demo, as_person):
+    """The browser asks for French (locale fr-FR, Accept-Language fr): the main
+    navigation, the search page and Mon compte answer in French, typography included."""
+    page = as_person(MEMBER_EMAIL)
+    visit(page, "/")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    menu = page.get_by_role("navigation", name="Menu principal")
+    for name in ("Structures membres", "Le PTCE", "Mutualisation", "Forum"):
+        expect(menu.get_by_role("link", name=name, exact=True)).to_be_visible()
+    header = page.locator("header.site-header")
+    expect(
+        header.get_by_role("searchbox", name="Rechercher dans le site")
+    ).to_be_visible()
+    expect(header.locator(".user-menu summary")).to_be_visible()
+    _no_english(header)
+    _no_english(page.get_by_role("contentinfo"))
+
+    header.get_by_role("searchbox").fill("coopération")
+    follow(page, header.get_by_role("button", name="Rechercher"))
+    main = page.get_by_role("main")
+    expect(main.get_by_role("heading", level=1)).to_contain_text("Recherche")
+    expect(main.get_by_role("heading", name="Glossaire")).to_be_visible()
+    expect(main.get_by_role("heading", name="Pages du site")).to_be_visible()
+    _no_english(main)
+
+    page.locator(".user-menu summary").click()
+    follow(page, page.get_by_role("link", name="Mon compte"))
+    expect(main.get_by_role("heading", level=1)).to_have_text("Mon compte")
+    for label in ("Prénom", "Nom", "Fonction", "Téléphone"):
+        expect(main.get_by_label(re.compile(rf"^{label}\b"))).to_be_visible()
+    expect(main.get_by_role("button", name="Enregistrer")).to_be_visible()
+    _no_english(main)
+
+
 def test_one_search_over_structures_pages_and_glossary(demo, page):
     visit(page, "/")
     page.get_by_role("searchbox", name="Rechercher dans le site").fill("RECYCLERIE")
@@ -151,63 +204,130 @@ def test_an_announcement_is_previewed_confirmed_and_readable(demo, as_person):
     expect(member.get_by_role("link", name="Assemblée des membres")).to_be_visible()
 
 
-def _page_types(organisation: Organisation, announcement_url: str) -> dict[str, str]:
-    return {
-        "accueil": "/",
-        "page": "/le-ptce/",
-        "mentions": "/mentions-legales/",
-        "contact": "/contact/",
-        "annuaire": reverse("members:organisation_list"),
-        "structure": organisation.get_absolute_url(),
-        "recherche": reverse("home:search") + "?q=recyclerie",
-        "glossaire": reverse("home:glossary"),
-        "connexion": reverse("account_login"),
-        "inscription": reverse("account_signup"),
-        "espace": reverse("members:dashboard"),
-        "compte": reverse("members:account"),
-        "gestion": reverse("members:organisation_manage", args=[organisation.slug]),
-        "retirer": reverse(
-            "members:membership_remove",
-            args=[organisation.memberships.exclude(user__email=REFERENT_EMAIL)[0].pk],
-        ),
-        "notifications": reverse("notifications:list"),
-        "preferences": reverse("notifications:preferences"),
-        "annonces": reverse("notifications:announcement_list"),
-        "annonce": announcement_url,
-    }
+# Every page type issue #8 asks to hold at 375 px, and who looks at it (a page a person
+# cannot open would only show the login or a refusal). Names are the screenshots'.
+PAGE_TYPES = (
+    # (name, who, path factory)
+    ("accueil", "visitor", lambda d: "/"),
+    ("page", "visitor", lambda d: "/le-ptce/"),
+    ("mentions", "visitor", lambda d: "/mentions-legales/"),
+    ("contact", "visitor", lambda d: "/contact/"),
+    ("connexion", "visitor", lambda d: reverse("account_login")),
+    ("inscription", "visitor", lambda d: reverse("account_signup")),
+    ("annuaire", "visitor", lambda d: reverse("members:organisation_list")),
+    ("structure", "visitor", lambda d: d["organisation"].get_absolute_url()),
+    ("recherche", "visitor", lambda d: reverse("home:search") + "?q=recyclerie"),
+    ("glossaire", "visitor", lambda d: reverse("home:glossary")),
+    ("actualites", "visitor", lambda d: d["news_index"].url),
+    ("actualite", "visitor", lambda d: d["news_page"].url),
+    ("forum", "visitor", lambda d: reverse("forum:forum_index")),
+    ("sujet", "visitor", lambda d: d["thread"].get_absolute_url()),
+    ("catalogue", "visitor", lambda d: reverse("pooling:catalogue")),
+    ("ressource", "visitor", lambda d: d["resource"].get_absolute_url()),
+    ("espace", "referent", lambda d: reverse("members:dashboard")),
+    ("compte", "referent", lambda d: reverse("members:account")),
+    (
+        "gestion",
+        "referent",
+        lambda d: reverse("members:organisation_manage", args=[d["organisation"].slug]),
+    ),
+    ("retirer", "referent", lambda d: d["remove_url"]),
+    ("notifications", "referent", lambda d: reverse("notifications:list")),
+    ("preferences", "referent", lambda d: reverse("notifications:preferences")),
+    ("annonces", "referent", lambda d: reverse("notifications:announcement_list")),
+    ("annonce", "referent", lambda d: d["announcement"].get_absolute_url()),
+    ("semaine", "referent", lambda d: reverse("pooling:week", args=[d["resource"].pk])),
+    ("jour", "referent", lambda d: reverse("pooling:day")),
+    (
+        "reserver",
+        "referent",
+        lambda d: reverse("pooling:booking_create", args=[d["resource"].pk]),
+    ),
+    ("reservation", "referent", lambda d: d["booking"].get_absolute_url()),
+    ("mes-reservations", "referent", lambda d: reverse("pooling:my_space")),
+    ("demandes", "approver", lambda d: reverse("pooling:approvals")),
+    ("releve", "coordinator", lambda d: reverse("pooling_ledger:index")),
+    ("proposer-actualite", "referent", lambda d: reverse("news:submit")),
+    ("moderation", "moderator", lambda d: reverse("forum:queue")),
+    (
+        "annonce-formulaire",
+        "coordinator",
+        lambda d: reverse("notifications:announcement"),
+    ),
+)
 
 
-@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
-def test_no_page_type_overflows_and_screenshots(demo, as_person, viewport):
+def _demo_objects() -> dict:
+    from forum.models import Thread
+    from news.models import NewsIndexPage, NewsPage
     from notifications.services import announcement_send
+    from pooling.models import Booking
+    from pooling.selectors import pending_for_approver
+    from resources.models import Resource
 
+    organisation = Organisation.objects.get(slug="recyclerie-du-canal")
     announcement = announcement_send(
         author=User.objects.get(email=COORDINATOR_EMAIL),
         title="Assemblée des membres",
         message="Jeudi à 18 h. Ordre du jour : https://exemple.org/ordre-du-jour",
     )
-    organisation = Organisation.objects.get(slug="recyclerie-du-canal")
-    page = as_person(REFERENT_EMAIL, viewport=viewport)
-    for name, path in _page_types(
-        organisation, announcement.get_absolute_url()
-    ).items():
-        if name in ("connexion", "inscription"):
-            continue  # logged in: these redirect; see below
+    approvers = [
+        user
+        for user in User.objects.filter(is_active=True).order_by("pk")
+        if pending_for_approver(user).exists()
+    ]
+    assert approvers, "the demo should hold a booking awaiting approval"
+    approver = approvers[0]
+    return {
+        "organisation": organisation,
+        "announcement": announcement,
+        "remove_url": reverse(
+            "members:membership_remove",
+            args=[organisation.memberships.exclude(user__email=REFERENT_EMAIL)[0].pk],
+        ),
+        "resource": Resource.objects.order_by("pk").first(),
+        "booking": Booking.objects.filter(organisation=organisation).latest("pk"),
+        "news_index": NewsIndexPage.objects.live().first(),
+        "news_page": NewsPage.objects.live().first(),
+        "thread": Thread.objects.filter(page__isnull=True).order_by("pk").first(),
+        "emails": {
+            "referent": REFERENT_EMAIL,
+            "coordinator": COORDINATOR_EMAIL,
+            "moderator": MODERATOR_EMAIL,
+            "approver": approver.email,
+        },
+    }
+
+
+def _fits(page, path: str, viewport) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= viewport["width"], f"{path} is {width}px wide"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_no_page_type_overflows_and_screenshots(demo, as_person, viewport):
+    objects = _demo_objects()
+    pages = {"visitor": as_person(MEMBER_EMAIL, viewport=viewport)}
+    pages["visitor"].context.clear_cookies()
+    for who, email in objects["emails"].items():
+        pages[who] = as_person(email, viewport=viewport)
+    for name, who, path_of in PAGE_TYPES:
+        page, path = pages[who], path_of(objects)
         visit(page, path)
-        width = page.evaluate("document.documentElement.scrollWidth")
-        assert width <= viewport["width"], f"{path} is {width}px wide"
+        _fits(page, path, viewport)
         shoot(page, name)
-    visitor = as_person(MEMBER_EMAIL, viewport=viewport)
-    visitor.context.clear_cookies()
-    for name in ("connexion", "inscription"):
-        path = _page_types(organisation, "")[name]
-        visit(visitor, path)
-        width = visitor.evaluate("document.documentElement.scrollWidth")
-        assert width <= viewport["width"], f"{path} is {width}px wide"
-        shoot(visitor, name)
+    # The announcement's second step: the preview and « Envoyer à N personnes ? ».
+    page = pages["coordinator"]
+    page.get_by_label("Titre").fill("Assemblée des membres")
+    page.get_by_label("Message").fill("Jeudi 12 à 18 h, salle du Canal.")
+    follow(page, page.get_by_role("button", name="Prévisualiser"))
+    _fits(page, "annonce-apercu", viewport)
+    shoot(page, "annonce-apercu")
     if viewport is PHONE:
         # The user menu opens without a raw disclosure triangle and stays on screen.
+        page = pages["referent"]
         visit(page, "/")
         page.locator(".user-menu summary").click()
         after_navigation(page)
+        _fits(page, "/ (menu ouvert)", viewport)
         shoot(page, "menu-ouvert")

@@ -41,8 +41,8 @@ def test_erasure_keeps_posts_as_former_member(thread, member, other_member, arti
     post.refresh_from_db()
     guest.refresh_from_db()
     assert post.body and post.ip_address is None
-    assert post.signature == "Ancien membre"
-    assert guest.guest_email == "" and guest.guest_name == "Ancien membre"
+    assert post.signature == "Ancien·ne membre"
+    assert guest.guest_email == "" and guest.guest_name == "Ancien·ne membre"
     assert not Flag.objects.filter(by=member).exists()
     assert not Subscription.objects.filter(user=member).exists()
 

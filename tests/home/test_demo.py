@@ -125,6 +125,12 @@ def test_demo_pages_render(client):
     assert "PTCE Rives Solidaires" in html
     assert 'href="/declaration-accessibilite/"' in html
     assert "Accessibilité\u00a0: non conforme" in html
+    # The PTCE's legal name is a name, not prose: no definition of "Association" in
+    # "Association PTCE Rives Solidaires" (the legal notice names its publisher).
+    legal = client.get("/mentions-legales/").content.decode()
+    legal = legal[legal.index("<article") :]
+    assert "<p>Association PTCE Rives Solidaires (" in legal
+    assert 'aria-describedby="glossaire-association' in legal  # later, in prose
 
 
 def test_demo_siret_is_luhn_valid():

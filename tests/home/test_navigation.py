@@ -123,3 +123,28 @@ def test_glossary_never_defines_names_or_addresses(client, home):
     assert "Éditeur : PTCE Rives Solidaires, 12 rue de la Coopération" in article
     assert 'aria-describedby="glossaire-ptce' in article
     assert article.index("Un ") < article.index('aria-describedby="glossaire-ptce')
+
+
+def test_glossary_never_defines_a_term_inside_the_ptce_legal_name(client, home):
+    """ "Association PTCE Rives Solidaires" is the publisher's name in the legal
+    notice: its "Association" is no occasion for a definition; the next one is."""
+    GlossaryTerm.objects.create(term="Association", definition="Loi 1901.")
+    identity = SiteIdentity.load()
+    identity.name = "PTCE Rives Solidaires"
+    identity.legal_name = "Association PTCE Rives Solidaires"
+    identity.save()
+    page = add_page(
+        home,
+        "mentions",
+        "Mentions",
+        menu=False,
+        body=(
+            "<p>Association PTCE Rives Solidaires (association loi 1901), 12 rue de "
+            "la Coopération.</p>"
+        ),
+    )
+    html = client.get(page.url).content.decode()
+    article = html[html.index("<article") :]
+    assert "<p>Association PTCE Rives Solidaires (" in article
+    assert '(<span class="glossary"' in article  # the prose "association" after it
+    assert article.count('aria-describedby="glossaire-association') == 1

@@ -168,3 +168,24 @@ def test_fuzzed_queries_never_fail(client, home, query):
         add_page(home, 1, body="<p>ESS coop « d’accord »</p>")
         OrganisationFactory(name="Coop ESS")
     assert search(client, q=query).status_code == expected_status(query)
+
+
+def test_a_news_item_is_found_once_under_news_not_under_site_pages(client, home):
+    """Each app offers its own pages: a news item is under « Actualités » only."""
+    from news.models import NewsIndexPage, NewsPage
+
+    index = NewsIndexPage(title="Actualités", slug="actualites", introduction="")
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    item = NewsPage(
+        title="Atelier de réparation ouvert",
+        slug="atelier",
+        introduction="Un atelier de réparation partagé.",
+        body=[("paragraph", "<p>Réparer plutôt que jeter.</p>")],
+    )
+    index.add_child(instance=item)
+    item.save_revision().publish()
+    add_page(home, 1, body="<p>L’atelier de réparation ouvre le samedi.</p>")
+    found = groups(search(client, q="atelier reparation"))
+    assert found["pages"] == ["Page 1"]
+    assert found["news"] == ["Atelier de réparation ouvert"]

@@ -95,3 +95,17 @@ def test_account_page_query_count(client, user, django_assert_max_num_queries):
     client.force_login(user)
     with django_assert_max_num_queries(16):  # 5 of them: the layout's, cold
         assert client.get(reverse(URL)).status_code == HTTPStatus.OK
+
+
+def test_checkbox_labels_take_no_colon(client, organisation, referent):
+    """A checkbox's label follows the box: « … dans l’annuaire », not « … : »."""
+    client.force_login(referent)
+    pages = [
+        client.get(reverse("members:account")).content.decode(),
+        client.get(
+            reverse("members:organisation_manage", args=[organisation.slug])
+        ).content.decode(),
+    ]
+    for html in pages:
+        assert "dans l’annuaire</label>" in html
+        assert "l’annuaire\xa0:" not in html

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from http import HTTPStatus
+from pathlib import Path
 from unittest import mock
 
+import polib
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.sessions.models import Session
@@ -13,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from members import services
 from members.models import Invitation, JoinRequest, Membership, Organisation, User
@@ -23,6 +26,7 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "motdepasse-solide-42"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_dashboard(client, organisation, referent):
@@ -101,7 +105,7 @@ def test_account_erasure(client, organisation):
         "",
     )
     assert not user.has_usable_password()
-    assert str(user) == user.display_name == "Ancien membre"
+    assert str(user) == user.display_name == "Ancien·ne membre"
     assert not EmailAddress.objects.filter(user=user).exists()
     assert not Membership.objects.filter(user=user).exists()
     assert not JoinRequest.objects.filter(user=user).exists()
@@ -210,3 +214,39 @@ def test_a_join_request_racing_another_gets_a_message_not_an_error(organisation)
         with pytest.raises(ValidationError):
             services.join_request_create(organisation=organisation, by=user)
     assert JoinRequest.objects.filter(user=user).count() == 1
+
+
+FORMER_CATALOGUES = sorted(
+    [
+        *ROOT.glob("platform/*/locale/fr/LC_MESSAGES/django.po"),
+        *ROOT.glob("*/locale/fr/LC_MESSAGES/django.po"),
+        ROOT / "locale/fr/LC_MESSAGES/django.po",
+    ]
+)
+
+
+def test_an_erased_person_is_shown_inclusively_in_both_languages(client):
+    """« Ancien·ne membre » wherever an erased person's name would be, in every app's
+    catalogue; a structure's status keeps « Ancien membre » (« un membre »)."""
+    user = UserFactory()
+    services.user_erase(user=user, by=user)
+    user.refresh_from_db()
+    with translation.override("fr"):
+        assert str(user) == user.display_name == "Ancien·ne membre"
+        assert Organisation.Status.FORMER.label == "Ancien membre"
+    with translation.override("en"):
+        assert str(user) == user.display_name == "Former member"
+        assert Organisation.Status.FORMER.label == "Former member"
+    wrong = [
+        f"{path.relative_to(ROOT)}: {entry.msgid!r} → {entry.msgstr!r}"
+        for path in FORMER_CATALOGUES
+        for entry in polib.pofile(str(path))
+        if "former member" in entry.msgid.lower()
+        and entry.msgctxt != "structure status"
+        and "ancien membre" in entry.msgstr.lower()
+    ]
+    assert not wrong, wrong
+    # The erasure page says how what the person wrote will be signed.
+    client.force_login(UserFactory())
+    page = client.get(reverse("members:account_delete"), HTTP_ACCEPT_LANGUAGE="fr")
+    assert "«\xa0Ancien·ne membre\xa0»" in page.content.decode()

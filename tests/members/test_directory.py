@@ -125,3 +125,43 @@ def test_renaming_keeps_the_folded_columns_in_step(organisation):
     organisation.refresh_from_db()
     assert organisation.name_sort == "epicerie"
     assert " epicerie" in organisation.search_text
+
+
+def test_a_bulk_update_keeps_the_folded_columns_in_step(client):
+    """QuerySet.update() / bulk_update() on a searched field refold the rows they
+    change: the directory finds and sorts by the new name, not the old one."""
+    vieux = OrganisationFactory(name="Vieux nom", city="Lyon")
+    other = OrganisationFactory(name="Zèbre", city="Lyon")
+    untouched = OrganisationFactory(name="Autre", city="Bron")
+    count = Organisation.objects.filter(pk=vieux.pk).update(name="Épicerie du Canal")
+    assert count == 1
+    Organisation.objects.filter(city="Lyon").update(city="Vénissieux")
+    Organisation.objects.filter(pk=untouched.pk).update(summary="Vélos")
+    vieux.refresh_from_db()
+    assert vieux.name_sort == "epicerie du canal"
+    assert "canal" in vieux.search_text and "venissieux" in vieux.search_text
+    assert "vieux" not in vieux.search_text and "lyon" not in vieux.search_text
+    other.refresh_from_db()
+    assert other.name_sort == "zebre" and "venissieux" in other.search_text
+    untouched.refresh_from_db()
+    assert "velos" in untouched.search_text
+
+    other.name = "Abeille"
+    Organisation.objects.bulk_update([other], ["name"])
+    other.refresh_from_db()
+    assert other.name_sort == "abeille"
+
+    url = reverse("members:organisation_list")
+
+    def names(q=""):
+        return [o.name for o in client.get(url, {"q": q}).context["organisations"]]
+
+    assert names("epicerie") == ["Épicerie du Canal"]
+    assert names("vieux") == []
+    assert names() == ["Abeille", "Autre", "Épicerie du Canal"]
+
+
+def test_an_update_of_other_fields_costs_one_query(django_assert_num_queries):
+    organisation = OrganisationFactory()
+    with django_assert_num_queries(1):
+        Organisation.objects.filter(pk=organisation.pk).update(is_esus=True)

@@ -104,6 +104,6 @@ def test_export_has_the_persons_own_acts_and_erasure_keeps_them_anonymised(
     event.refresh_from_db()
     assert name not in event.target_label
     erased = AuditEvent.objects.get(action="members.membership.erase")
-    assert str(erased.actor) == "Ancien membre"
+    assert str(erased.actor) == "Ancien·ne membre"
     assert erased.scope_id == str(organisation.pk)
     assert AuditEvent.objects.filter(action="members.account.erase").exists()

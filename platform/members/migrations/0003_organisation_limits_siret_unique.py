@@ -4,6 +4,8 @@ import django.core.validators
 import members.validators
 from django.db import migrations, models
 
+from members.siret_clashes import refuse_duplicate_sirets
+
 
 class Migration(migrations.Migration):
 
@@ -42,6 +44,9 @@ class Migration(migrations.Migration):
             name='phone',
             field=models.CharField(blank=True, max_length=30, validators=[members.validators.validate_phone], verbose_name='phone'),
         ),
+        # A database filled before this rule may hold two structures with one SIRET:
+        # stop with a message naming them and saying what to do, not an IntegrityError.
+        migrations.RunPython(refuse_duplicate_sirets, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='organisation',
             constraint=models.UniqueConstraint(condition=models.Q(('siret', ''), _negated=True), fields=('siret',), name='members_organisation_siret_unique'),

@@ -39,7 +39,9 @@ def _delete_sessions(user: User) -> None:
 
 
 def _record_departures(user: User) -> None:
-    """Each structure's history keeps that the person left (shown « Ancien membre »)."""
+    """Each structure's history keeps that the person left.
+
+    The person is then shown « Ancien·ne membre »."""
     for membership in user.memberships.select_related("organisation", "user"):
         audit_record(
             actor=user,

@@ -19,7 +19,6 @@ from ptce.services import audit_record
 from .. import permissions
 from ..models import Membership, Organisation, User
 from ..selectors import coordinators, organisation_homonyms
-from ..validators import normalize_siret
 
 # Each attempt loses at most one race (a concurrent insert of the same slug).
 SLUG_ATTEMPTS = 25
@@ -107,7 +106,6 @@ def organisation_apply(*, by: User, data: dict[str, Any]) -> Organisation:
     organisation.status = Organisation.Status.APPLIED
     organisation.applied_by = by
     organisation.slug = "pending"  # allocated at insert time
-    organisation.siret = normalize_siret(organisation.siret)
     existing = _same_application(by=by, organisation=organisation)
     if existing is not None:
         return existing
