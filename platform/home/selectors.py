@@ -19,6 +19,7 @@ from members.models import Organisation
 from ptce import home_blocks
 from ptce.identity import get_identity
 from ptce.pagecache import FRAGMENT_TIMEOUT, content_version
+from ptce.search_providers import page_types_listed_elsewhere
 
 from .glossary import Entry, fold
 from .models import ContactPage, GlossaryTerm
@@ -125,7 +126,12 @@ def search_pages(terms: list[str]):
     reads as the backend's query syntax (SQLite FTS5 quotes, PostgreSQL NUL bytes).
     """
     query = PlainText(" ".join(terms), operator="and")
-    return Page.objects.live().public().specific().search(query)
+    pages = Page.objects.live().public()
+    # Page types another provider lists (news items) are found there, once.
+    listed_elsewhere = page_types_listed_elsewhere()
+    if listed_elsewhere:
+        pages = pages.not_type(*listed_elsewhere)
+    return pages.specific().search(query)
 
 
 class _TextExtractor(HTMLParser):
