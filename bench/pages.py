@@ -47,7 +47,20 @@ PAGES = {
     "glossary": "/glossaire/",
     "my space (signed in)": "/membres/mon-espace/",
     "notification centre (signed in)": "/notifications/",
+    # bench/gen_posts.py: 50,000 posts, ~1,000 news items (a tenth at small size).
+    "news index": "/actualites/",
+    "news page (200 comments)": "/actualites/bench-actualite-00001/",
+    "forum index": "/forum/",
+    "forum": "/forum/mutualisation/",
+    "forum thread (2,000 posts)": "/forum/sujet/1000000/",
+    "forum moderation queue (moderator)": "/forum/moderation/",
 }
+# Pages only a moderator may open: measured signed in as gen_posts.BENCH_MODERATOR.
+MODERATOR = "bench-moderation@bench.ptce.fr"
+
+
+def signed_in_only(name: str) -> bool:
+    return "signed in" in name or "(moderator)" in name
 
 
 @dataclass
@@ -119,9 +132,10 @@ def platform_env(static_root: str) -> dict:
     }
 
 
-def page_facts(env: dict) -> tuple[dict[str, tuple[int, int]], str]:
+def page_facts(env: dict) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
     """Query count and size of each page, visitor and signed in, measured in-process
-    (warm); and a session cookie. Keys: "visitor|page" and "signed in|page"."""
+    (warm); and the session cookies of the bench user and the bench moderator. Keys:
+    "visitor|page" and "signed in|page"."""
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     import django
@@ -135,20 +149,27 @@ def page_facts(env: dict) -> tuple[dict[str, tuple[int, int]], str]:
 
     signed_in = Client()
     signed_in.force_login(User.objects.get(email="bench@bench.ptce.fr"))
+    moderator = Client()
+    moderator.force_login(User.objects.get(email=MODERATOR))
     facts = {}
     for who, client in (("visitor", Client()), ("signed in", signed_in)):
         for name, path in PAGES.items():
-            if who == "visitor" and "signed in" in name:
+            if who == "visitor" and signed_in_only(name):
                 continue
-            client.get(path)  # warm caches exactly as the server would be warm
+            browser = moderator if "(moderator)" in name else client
+            browser.get(path)  # warm caches exactly as the server would be warm
             with CaptureQueriesContext(connection) as queries:
-                response = client.get(path)
+                response = browser.get(path)
             assert response.status_code == 200, (who, path, response.status_code)
             facts[f"{who}|{name}"] = (len(queries), len(response.content))
-    return facts, f"sessionid={signed_in.cookies['sessionid'].value}"
+    cookies = {
+        "bench": f"sessionid={signed_in.cookies['sessionid'].value}",
+        "moderator": f"sessionid={moderator.cookies['sessionid'].value}",
+    }
+    return facts, cookies
 
 
-def _facts_of(directory: str, env: dict) -> tuple[dict, str]:
+def _facts_of(directory: str, env: dict) -> tuple[dict, dict[str, str]]:
     """page_facts() run by another checkout's code, in a subprocess."""
     code = (
         "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/platform'];"
@@ -164,7 +185,10 @@ def _facts_of(directory: str, env: dict) -> tuple[dict, str]:
         check=True,
     ).stdout
     data = json.loads(out.strip().splitlines()[-1])
-    return {k: tuple(v) for k, v in data["facts"].items()}, data["cookie"]
+    cookie = data["cookie"]
+    if isinstance(cookie, str):  # a checkout from before the moderator's pages
+        cookie = {"bench": cookie, "moderator": cookie}
+    return {k: tuple(v) for k, v in data["facts"].items()}, cookie
 
 
 def main() -> None:
@@ -212,7 +236,7 @@ def main() -> None:
     )
     variants = {"after": (PLATFORM_PORT, env)}
     facts: dict[str, tuple[int, int]] = {}
-    cookies: dict[str, str] = {}
+    cookies: dict = {}  # variant → {"bench": …, "moderator": …}; "floor" → one cookie
     if args.compare:
         old_env = {
             **env,
@@ -251,11 +275,13 @@ def main() -> None:
             f"{variant}|{who}|{name}",
             port,
             path,
-            cookies[variant] if who == "signed in" else "",
+            cookies[variant]["moderator" if "(moderator)" in name else "bench"]
+            if who == "signed in"
+            else "",
         )
         for name, path in PAGES.items()
         for who in whos
-        if not (who == "visitor" and "signed in" in name)
+        if not (who == "visitor" and signed_in_only(name))
         for variant, (port, _env) in variants.items()
     ]
     if args.floor:

@@ -367,6 +367,9 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": CSP_STRICT,
 }
 CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": CSP_STRICT}
+# Reverse proxies in front of the site that append to X-Forwarded-For: the rate
+# limits by address read the client's address through them (ptce.addresses). 0: none.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 if not DEBUG:

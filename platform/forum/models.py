@@ -235,9 +235,9 @@ class Post(models.Model):
     def get_absolute_url(self) -> str:
         if self.thread.page_id:
             return f"{self.thread.page.url}#post-{self.pk}"
-        return (
-            reverse("forum:thread_detail", args=[self.thread_id]) + f"#post-{self.pk}"
-        )
+        # The thread is paginated: ?message= opens the page holding this post.
+        thread_url = reverse("forum:thread_detail", args=[self.thread_id])
+        return f"{thread_url}?message={self.pk}#post-{self.pk}"
 
     @property
     def signature(self) -> str:

@@ -134,6 +134,35 @@ def can_manage_moderators(user: Any) -> bool:
     return is_coordinator(user)
 
 
+# A forum's settings: its rules (mode, visibility...) are the coordination's;
+# moderators keep the watched words up to date.
+FORUM_RULE_FIELDS = (
+    "title",
+    "slug",
+    "description",
+    "mode",
+    "newcomer_threshold",
+    "visibility",
+    "position",
+)
+FORUM_WATCH_FIELDS = ("watched_words",)
+
+
+def can_create_forum(user: Any) -> bool:
+    return _signed_in(user) and is_coordinator(user)
+
+
+def forum_fields_for(user: Any) -> tuple[str, ...]:
+    """The settings of a forum that `user` may change (none, watched words, all)."""
+    if not _signed_in(user):
+        return ()
+    if is_coordinator(user):
+        return FORUM_RULE_FIELDS + FORUM_WATCH_FIELDS
+    if is_moderator(user):
+        return FORUM_WATCH_FIELDS
+    return ()
+
+
 def can_view_metrics(user: Any) -> bool:
     return is_coordinator(user)
 

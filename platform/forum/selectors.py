@@ -56,9 +56,9 @@ def thread_for(*, user: Any, pk: int) -> Thread:
     return thread
 
 
-def visible_posts(
+def visible_posts_queryset(
     *, thread: Thread, user: Any, guest_post_ids: Iterable[int] = ()
-) -> list[Post]:
+) -> QuerySet[Post]:
     """Published posts, plus the viewer's own waiting or rejected ones, in order."""
     own = Q(pk__in=list(guest_post_ids)[:50])
     if user.is_authenticated:
@@ -66,11 +66,30 @@ def visible_posts(
     hidden_own = own & Q(
         status__in=[Post.Status.UNCONFIRMED, Post.Status.PENDING, Post.Status.REJECTED]
     )
-    return list(
+    return (
         thread.posts.filter(Q(status=Post.Status.PUBLISHED) | hidden_own)
         .select_related(*POST_RELATED)
         .order_by("created_at", "id")
     )
+
+
+def visible_posts(
+    *, thread: Thread, user: Any, guest_post_ids: Iterable[int] = ()
+) -> list[Post]:
+    return list(
+        visible_posts_queryset(thread=thread, user=user, guest_post_ids=guest_post_ids)
+    )
+
+
+def page_of_post(posts: QuerySet[Post], pk: int, per_page: int) -> int | None:
+    """The page of `posts` (ordered by created_at, id) holding post `pk`: 2 queries."""
+    target = posts.filter(pk=pk).values_list("created_at", flat=True).first()
+    if target is None:
+        return None
+    before = posts.filter(
+        Q(created_at__lt=target) | Q(created_at=target, pk__lt=pk)
+    ).count()
+    return before // per_page + 1
 
 
 def is_following(*, thread: Thread, user: Any) -> bool:

@@ -23,7 +23,7 @@ from members.permissions import COORDINATORS_GROUP, MODERATORS_GROUP
 from notifications.rendering import absolute_url
 from notifications.services import email_enqueue, notify
 from ptce.search_providers import fold
-from ptce.services import audit_record
+from ptce.services import audit_record, model_update
 
 from . import defences, kinds, markup, permissions
 from .models import Flag, Forum, Mode, Post, Subscription, Suspension, Thread
@@ -690,6 +690,59 @@ def _forget_moderator_flags(user_ids: set[int]) -> None:
     from django.core.cache import cache
 
     cache.delete_many([f"forum:moderates:{pk}" for pk in user_ids])
+
+
+def _forum_settings(forum: Forum, names) -> dict[str, str]:
+    return {name: str(getattr(forum, name)) for name in names}
+
+
+@transaction.atomic
+def forum_create(*, by: Any, data: dict[str, Any]) -> Forum:
+    """A coordinator opens a forum (from the Wagtail admin)."""
+    if not permissions.can_create_forum(by):
+        raise PermissionDenied(_("Only coordinators open forums."))
+    allowed = permissions.forum_fields_for(by)
+    unexpected = sorted(set(data) - set(allowed))
+    if unexpected:
+        raise ValueError(f"Fields not writable here: {', '.join(unexpected)}.")
+    forum = Forum()
+    for name, value in data.items():
+        Forum._meta.get_field(name).save_form_data(forum, value)
+    forum.full_clean()
+    forum.save()
+    audit_record(
+        actor=by,
+        action="forum.forum.create",
+        target=forum,
+        scope=forum,
+        data={"settings": _forum_settings(forum, allowed)},
+    )
+    return forum
+
+
+@transaction.atomic
+def forum_update(*, forum: Forum, by: Any, data: dict[str, Any]) -> Forum:
+    """Change a forum's settings: its rules (mode, visibility...) for coordinators,
+    its watched words for moderators too. Recorded with the values before/after."""
+    allowed = permissions.forum_fields_for(by)
+    refused = sorted(set(data) - set(allowed))
+    if not allowed or refused:
+        raise PermissionDenied(_("You may not change these settings of the forum."))
+    forum = Forum.objects.select_for_update().get(pk=forum.pk)
+    before = _forum_settings(forum, data)
+    forum, changed = model_update(instance=forum, fields=allowed, data=data)
+    if changed:
+        after = _forum_settings(forum, changed)
+        audit_record(
+            actor=by,
+            action="forum.forum.update",
+            target=forum,
+            scope=forum,
+            before=", ".join(f"{name}={before[name]}" for name in changed),
+            after=", ".join(f"{name}={after[name]}" for name in changed),
+            data={"changed": {name: [before[name], after[name]] for name in changed}},
+        )
+    return forum
 
 
 @transaction.atomic

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
+from ptce.addresses import client_address
+
 from . import markup, permissions, selectors, services
 from .forms import (
     BulkForm,
@@ -31,13 +33,13 @@ from .forms import (
 from .models import Forum, Mode, Post, Thread
 
 THREADS_PER_PAGE = 25
+POSTS_PER_PAGE = 50
 GUEST_SESSION_KEY = "forum_guest_posts"
 
 
 def client_ip(request) -> str | None:
-    # Behind the proxy of docker/, REMOTE_ADDR is what the proxy sets; never trust
-    # a header the client can write.
-    return request.META.get("REMOTE_ADDR") or None
+    # REMOTE_ADDR, or X-Forwarded-For as far as TRUSTED_PROXY_COUNT proxies wrote it.
+    return client_address(request)
 
 
 def guest_post_ids(request) -> list[int]:
@@ -121,12 +123,31 @@ def moderation_context(user, thread: Thread) -> dict:
     }
 
 
+def _posts_page(request, thread: Thread):
+    """One page of the thread: the one asked for, or the one holding the post that
+    ?message= (links to a post), ?repondre= or ?citer= names."""
+    queryset = selectors.visible_posts_queryset(
+        thread=thread, user=request.user, guest_post_ids=guest_post_ids(request)
+    )
+    number = request.GET.get("page")
+    wanted = next(
+        (
+            request.GET.get(key, "")
+            for key in ("message", "citer", "repondre")
+            if request.GET.get(key, "").isdigit()
+        ),
+        "",
+    )
+    if wanted and not number:
+        number = selectors.page_of_post(queryset, int(wanted), POSTS_PER_PAGE)
+    return Paginator(queryset, POSTS_PER_PAGE).get_page(number)
+
+
 def _thread_context(request, thread: Thread, form=None, preview: str = "") -> dict:
     user = request.user
     memberships = permissions.memberships_of(user)
-    posts = selectors.visible_posts(
-        thread=thread, user=user, guest_post_ids=guest_post_ids(request)
-    )
+    page_obj = _posts_page(request, thread)
+    posts = list(page_obj.object_list)
     if form is None:
         form = PostForm(
             user=user, memberships=memberships, initial=reply_initial(request, posts)
@@ -136,6 +157,7 @@ def _thread_context(request, thread: Thread, form=None, preview: str = "") -> di
         "thread": thread,
         "forum": thread.forum,
         "posts": posts,
+        "page_obj": page_obj,
         "form": form,
         "preview": preview,
         "can_post": permissions.can_post(user, thread),

@@ -9,12 +9,48 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel
 from wagtail.admin.ui.components import Component
+from wagtail.admin.views.generic import CreateView, EditView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from . import permissions, selectors
+from . import permissions, selectors, services
 from .models import Forum, RejectionReason
+
+
+def _forum_data(form, names) -> dict:
+    return {name: form.cleaned_data[name] for name in names if name in form.fields}
+
+
+class ForumCreateView(CreateView):
+    """Saved through forum.services.forum_create (rules, audit trail)."""
+
+    def save_instance(self):
+        return services.forum_create(
+            by=self.request.user,
+            data=_forum_data(
+                self.form, permissions.forum_fields_for(self.request.user)
+            ),
+        )
+
+
+class ForumEditView(EditView):
+    """Saved through forum.services.forum_update: only what changed, only the
+    settings this person may change (the others are not even in the form)."""
+
+    def save_instance(self):
+        return services.forum_update(
+            forum=self.object,
+            by=self.request.user,
+            data=_forum_data(self.form, self.form.changed_data),
+        )
+
+
+# The rules of a forum are the coordination's (coordinators hold forum.add_forum):
+# a moderator's form holds the watched words only (the list shows mode and
+# visibility), and forum_update refuses any other field from them.
+_RULES = "forum.add_forum"
 
 
 class ForumViewSet(ModelViewSet):
@@ -27,16 +63,15 @@ class ForumViewSet(ModelViewSet):
     search_fields = ["title"]
     search_backend_name = None
     copy_view_enabled = False
+    add_view_class = ForumCreateView
+    edit_view_class = ForumEditView
     # Delegated moderators are named on the site (forum_delegate records who and when).
-    form_fields = [
-        "title",
-        "slug",
-        "description",
-        "mode",
-        "newcomer_threshold",
-        "visibility",
-        "watched_words",
-        "position",
+    panels = [
+        *(
+            FieldPanel(name, permission=_RULES)
+            for name in permissions.FORUM_RULE_FIELDS
+        ),
+        FieldPanel("watched_words"),
     ]
 
 

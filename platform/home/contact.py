@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ptce.addresses import client_address
+
 from . import services
 
 HONEYPOT = "site_web"
@@ -41,7 +43,7 @@ def prepare_form(form: forms.Form) -> forms.Form:
 
 
 def _rate_key(request) -> str:
-    return f"home:contact:{request.META.get('REMOTE_ADDR', '')}"
+    return f"home:contact:{client_address(request) or ''}"
 
 
 def rate_limited(request) -> bool:

@@ -12,6 +12,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from ptce import home_blocks
+
 
 class HomePage(Page):
     introduction = models.TextField(_("introduction"), blank=True)
@@ -58,6 +60,7 @@ class HomePage(Page):
         # Lazy: the template reads them only when its cached fragment is stale.
         context["figures"] = SimpleLazyObject(home_figures)
         context["cards"] = SimpleLazyObject(home_cards)
+        context["card_stylesheets"] = home_blocks.card_stylesheets()
         context["featured_organisations"] = featured_organisations(
             limit=self.featured_count
         )

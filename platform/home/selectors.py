@@ -19,9 +19,10 @@ from members.models import Organisation
 from ptce import home_blocks
 from ptce.identity import get_identity
 from ptce.pagecache import FRAGMENT_TIMEOUT, content_version
+from ptce.search_providers import page_types_listed_elsewhere
 
 from .glossary import Entry, fold
-from .models import ContactPage, GlossaryTerm, HomePage, StandardPage
+from .models import ContactPage, GlossaryTerm
 
 GLOSSARY_CACHE_KEY = "home:glossary:entries:v1"
 GLOSSARY_PROTECTED_CACHE_KEY = "home:glossary:protected:v1"
@@ -127,9 +128,11 @@ def search_pages(terms: list[str]):
     reads as the backend's query syntax (SQLite FTS5 quotes, PostgreSQL NUL bytes).
     """
     query = PlainText(" ".join(terms), operator="and")
-    # Home's own page types only: an app's pages (news items…) come through that
-    # app's provider, under its own heading, never twice.
-    pages = Page.objects.live().public().type(HomePage, StandardPage, ContactPage)
+    pages = Page.objects.live().public()
+    # Page types another provider lists (news items) are found there, once.
+    listed_elsewhere = page_types_listed_elsewhere()
+    if listed_elsewhere:
+        pages = pages.not_type(*listed_elsewhere)
     return pages.specific().search(query)
 
 

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.contrib.sites.shortcuts import get_current_site
+from django.core.exceptions import PermissionDenied
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from notifications.services import email_enqueue
+from ptce.addresses import client_address
 
 PENDING_INVITATION_SESSION_KEY = "members.pending_invitation"
 
@@ -31,6 +33,14 @@ class AccountAdapter(DefaultAccountAdapter):
         if stashed and stashed.strip().lower() == typed.strip().lower():
             return stashed
         return None
+
+    def get_client_ip(self, request) -> str:
+        # allauth's rate limits by address (sign-in, sign-up, password reset) read
+        # the same address as the platform's own (TRUSTED_PROXY_COUNT).
+        address = client_address(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         # Rendering and sending belong to the outbox: an e-mail queued in the request's

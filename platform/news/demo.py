@@ -261,8 +261,12 @@ def _index(ctx: DemoContext) -> NewsIndexPage:
             title="Actualités",
             slug="actualites",
             introduction="Les nouvelles du pôle et de ses structures membres.",
+            show_in_menus=True,
         )
         home.add_child(instance=index)
+        index.save_revision().publish()
+    elif not index.show_in_menus:  # a demo loaded before the news were in the menu
+        index.show_in_menus = True
         index.save_revision().publish()
     return index
 

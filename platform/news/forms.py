@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.models import Organisation
 
-from .services import MAX_TAG_LENGTH, MAX_TAGS, Submission
+from .services import MAX_TAG_LENGTH, MAX_TAGS, BodyPart, Submission
 
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
@@ -126,6 +126,73 @@ class SubmissionForm(forms.Form):
             image=data.get("image") or None,
             image_alt=(data.get("image_alt") or "").strip(),
         )
+
+
+class CorrectionForm(SubmissionForm):
+    """The author corrects a proposal: the body's text blocks are edited in place
+    (BodyBlocksForm), and this form's text field only adds paragraphs at the end."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        body = self.fields["body"]
+        body.required = False
+        body.label = _("Paragraphs to add at the end")
+        body.help_text = _("Plain text: leave a blank line between paragraphs.")
+
+
+class BodyBlocksForm(forms.Form):
+    """The text blocks of the body of a news item under correction, one field each.
+
+    Images, quotes, documents, pages and formatted paragraphs are not fields: they
+    are shown as they are and kept (news.services.corrected_body).
+    """
+
+    prefix = "corps"
+
+    def __init__(self, *args, parts: list[BodyPart], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parts = parts
+        paragraphs = headings = 0
+        for part in parts:
+            if not part.editable:
+                continue
+            if part.block.block_type == "heading":
+                headings += 1
+                field = forms.CharField(
+                    label=_("Heading %(number)s") % {"number": headings},
+                    max_length=200,
+                    required=False,
+                    help_text=_("Leave it empty to remove it."),
+                )
+            else:
+                paragraphs += 1
+                field = forms.CharField(
+                    label=_("Paragraph %(number)s") % {"number": paragraphs},
+                    max_length=20_000,
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 4}),
+                    help_text=_(
+                        "Leave it empty to remove it; a blank line splits it in two."
+                    ),
+                )
+            field.initial = part.text
+            field.validators.append(_no_control_characters)
+            self.fields[part.block_id] = field
+
+    def rows(self) -> list[tuple[BodyPart, forms.BoundField | None]]:
+        """The blocks in order, each with its field when it is editable."""
+        return [
+            (part, self[part.block_id] if part.block_id in self.fields else None)
+            for part in self.parts
+        ]
+
+    def edits(self) -> dict[str, str]:
+        """The blocks' new texts; a block whose field was not sent is left alone."""
+        return {
+            name: (value or "").strip()
+            for name, value in self.cleaned_data.items()
+            if self.add_prefix(name) in self.data
+        }
 
 
 class CosignDecisionForm(forms.Form):

@@ -16,6 +16,10 @@ def home_card_context() -> dict:
 
 register_card(
     Card(
-        key="news", order=40, template="news/home_card.html", context=home_card_context
+        key="news",
+        order=40,
+        template="news/home_card.html",
+        context=home_card_context,
+        stylesheets=("news/news.css",),
     )
 )

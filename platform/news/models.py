@@ -29,6 +29,8 @@ class NewsIndexPage(RoutablePageMixin, Page):
     parent_page_types = ["home.HomePage"]
     subpage_types = ["news.NewsPage"]
     max_count = 1
+    # « Actualités » belongs in the main menu (home.selectors.main_menu).
+    show_in_menus_default = True
 
     class Meta:
         verbose_name = _("news index")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ptce.search_providers import Provider, SearchHit, register
 
+from .models import NewsPage
 from .selectors import published_news
 
 
@@ -19,4 +20,13 @@ def search_news(terms: list[str], *, user, limit: int) -> list[SearchHit]:
     ]
 
 
-register(Provider(key="news", label=_("News"), order=40, search=search_news))
+# News items are found here, under « Actualités », not among the site's pages.
+register(
+    Provider(
+        key="news",
+        label=_("News"),
+        order=40,
+        search=search_news,
+        page_types=(NewsPage,),
+    )
+)

@@ -275,17 +275,17 @@ def news_page_context(page: NewsPage) -> dict:
 
 
 # --- co-signing --------------------------------------------------------------------
-def _link_order(link) -> int:
-    return link.sort_order or 0
-
-
 def cosign_task_states_for(*, user) -> list[TaskState]:
     """Co-signing steps in progress where it is one of `user`'s structures' turn.
 
-    A constant number of queries; the texts under review are read from their
-    revisions (the co-signers of a draft live there, not in the page's rows), so
-    every co-signing step in progress is looked at: fine for the tens a PTCE has.
+    Four queries whatever the number of steps in progress: the co-signers of each
+    text under review are read from its revision's stored content
+    (`workflows.revision_structure_ids`), never by building the page. Each state
+    gets `cosign_structure` (whose turn) and `cosign_structures` (all, in order);
+    the page that shows one text builds it with `cosign_draft(state)`.
     """
+    from .workflows import revision_structure_ids
+
     if not (user and user.is_authenticated):
         return []
     referent_of = set(
@@ -302,29 +302,51 @@ def cosign_task_states_for(*, user) -> list[TaskState]:
             task__content_type__model="cosigntask",
         )
         .select_related("revision", "workflow_state__requested_by")
-        .prefetch_related("revision__content_object", "cosign_approvals")
+        .prefetch_related("cosign_approvals")
         .order_by("started_at")
     )
-    drafts = {state.pk: state.revision.as_object() for state in states}
-    links = {
-        pk: [
-            link.organisation_id
-            for link in sorted(draft.cosigners.all(), key=_link_order)
-        ]
-        for pk, draft in drafts.items()
-    }
+    links = {state.pk: revision_structure_ids(state.revision) for state in states}
     found = Organisation.objects.in_bulk({i for ids in links.values() for i in ids})
     mine = []
     for state in states:
-        structures = [found[i] for i in dict.fromkeys(links[state.pk]) if i in found]
+        structures = [found[i] for i in links[state.pk] if i in found]
         done = {approval.organisation_id for approval in state.cosign_approvals.all()}
         current = next((o for o in structures if o.pk not in done), None)
         if current is not None and current.pk in referent_of:
             state.cosign_structure = current
             state.cosign_structures = structures
-            state.draft = drafts[state.pk]
             mine.append(state)
     return mine
+
+
+@dataclass(frozen=True)
+class CosignDraft:
+    """What a référent reads of the text under review (cosign_review page)."""
+
+    title: str
+    introduction: str
+    body: object  # the StreamValue, rendered by the template
+    tags: list[Tag]
+
+
+def cosign_draft(state: TaskState) -> CosignDraft:
+    """The text under review, read from the revision's stored content.
+
+    Not `revision.as_object()`: rebuilding the page checks each of its child rows'
+    foreign keys (one query per co-signer and per tag) and loads its owner, locale
+    and parent. Here: one query for the tags, then the body's own blocks.
+    """
+    content = state.revision.content or {}
+    body = NewsPage._meta.get_field("body").to_python(content.get("body") or "[]")
+    tag_ids = [row.get("tag") for row in content.get("tagged_items") or []]
+    return CosignDraft(
+        title=content.get("title", ""),
+        introduction=content.get("introduction", ""),
+        body=body,
+        tags=list(Tag.objects.filter(pk__in=tag_ids).order_by("name"))
+        if tag_ids
+        else [],
+    )
 
 
 def submissions_of(*, user) -> list[NewsPage]:

@@ -8,15 +8,19 @@ audit trail and the notifications, in the same transaction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from html import unescape
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail.blocks import StreamValue
 from wagtail.images import get_image_model
 from wagtail.models import TaskState, WorkflowState
 from wagtail.rich_text import RichText
@@ -47,6 +51,9 @@ class Submission:
     tags: list[str] = field(default_factory=list)
     image: UploadedFile | None = None
     image_alt: str = ""
+    # A correction (news_resubmit): the new text of the editable blocks of the body,
+    # by block id (see body_parts); `body` then holds paragraphs added at the end.
+    body_edits: dict[str, str] = field(default_factory=dict)
 
 
 # --- helpers -----------------------------------------------------------------
@@ -58,6 +65,74 @@ def body_from_text(text: str) -> list[tuple[str, RichText]]:
     return [
         ("paragraph", RichText(linebreaks(escape(p)))) for p in paragraphs if p.strip()
     ]
+
+
+# Only <p> and <br>: the paragraphs a member typed (body_from_text). A paragraph
+# formatted in Wagtail (links, bold, lists) is kept as it is by a correction.
+_NOT_PLAIN = re.compile(r"<(?!/?(?:p|br)\b[^>]*>)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class BodyPart:
+    """One block of a news item's body, as the author's correction form shows it."""
+
+    block: StreamValue.StreamChild
+    editable: bool
+    text: str  # the plain text to edit (editable blocks only)
+
+    @property
+    def block_id(self) -> str:
+        return self.block.id
+
+
+def paragraph_text(html: str) -> str:
+    """A plain paragraph block back to the text a member typed (body_from_text)."""
+    with_breaks = re.sub(r"<br\s*/?>", "\n", html)
+    return unescape(strip_tags(with_breaks)).strip()
+
+
+def body_parts(body) -> list[BodyPart]:
+    """The blocks of a body in order: headings and plain paragraphs are editable
+    text; images, quotes, documents, pages and formatted paragraphs are kept."""
+    parts = []
+    for block in body:
+        if block.block_type == "heading":
+            parts.append(BodyPart(block, True, block.value.get("text", "")))
+        elif block.block_type == "paragraph" and not _NOT_PLAIN.search(
+            str(block.value.source)
+        ):
+            parts.append(BodyPart(block, True, paragraph_text(block.value.source)))
+        else:
+            parts.append(BodyPart(block, False, ""))
+    return parts
+
+
+def corrected_body(body, edits: dict[str, str], added: str) -> StreamValue:
+    """`body` with its editable blocks' text replaced by `edits` (by block id) and
+    `added` paragraphs at the end. Every other block stays, in place, untouched: a
+    correction never loses an image, a quote, a document or a formatted paragraph.
+    An emptied text block goes; a paragraph with blank lines becomes several."""
+    children = []
+    for part in body_parts(body):
+        block = part.block
+        text = edits.get(block.id)
+        if not part.editable or text is None or text.strip() == part.text.strip():
+            children.append(block)  # kept, or unchanged: exactly as it was
+            continue
+        if block.block_type == "heading":
+            text = " ".join(text.split())[:200]
+            if text:
+                value = block.block.to_python(
+                    {"text": text, "level": block.value.get("level") or "h2"}
+                )
+                children.append(
+                    StreamValue.StreamChild(block.block, value, id=block.id)
+                )
+        else:
+            for n, (kind, value) in enumerate(body_from_text(text)):
+                children.append((kind, value, block.id if n == 0 else None))
+    children.extend(body_from_text(added or ""))
+    return StreamValue(body.stream_block, children)
 
 
 def _unique_slug(
@@ -88,13 +163,16 @@ def _image(submission: Submission, by):
     return image
 
 
-def _apply(page: NewsPage, submission: Submission, by) -> None:
+def _apply(page: NewsPage, submission: Submission, by, *, correcting=False) -> None:
     structures = [submission.structure] + [
         o for o in submission.cosigners if o.pk != submission.structure.pk
     ]
     page.title = submission.title
     page.introduction = submission.introduction
-    page.body = body_from_text(submission.body)
+    if correcting:
+        page.body = corrected_body(page.body, submission.body_edits, submission.body)
+    else:
+        page.body = body_from_text(submission.body)
     page.cosigners = [
         NewsPageStructure(organisation=o, sort_order=i)
         for i, o in enumerate(structures)
@@ -149,14 +227,19 @@ def news_submit(*, by, submission: Submission) -> NewsPage:
 
 @transaction.atomic
 def news_resubmit(*, page: NewsPage, by, submission: Submission) -> NewsPage:
-    """The author corrects a proposal sent back to them; co-signers approve again."""
+    """The author corrects a proposal sent back to them; co-signers approve again.
+
+    The body is corrected block by block (`corrected_body`): the text blocks named
+    in `submission.body_edits` change, `submission.body` is added at the end, and
+    every other block (images, quotes, documents, pages...) stays as it is.
+    """
     page = NewsPage.objects.select_for_update().get(pk=page.pk)
     state = page.current_workflow_state
     if not permissions.can_edit_submission(by, page, state):
         raise PermissionDenied
     _check_submission(submission, by)
     draft = page.get_latest_revision_as_object()
-    _apply(draft, submission, by)
+    _apply(draft, submission, by, correcting=True)
     draft.slug = _unique_slug(page.get_parent(), submission.title, exclude_pk=page.pk)
     draft.save_revision(user=by, log_action=True)
     if state is not None and state.status == WorkflowState.STATUS_NEEDS_CHANGES:
@@ -291,6 +374,28 @@ def moderation_requested(*, task_state: TaskState) -> None:
             ),
         },
     )
+
+
+def coordination_approved(*, task_state: TaskState, by) -> None:
+    """The coordination approved (Wagtail's workflow action): who, and what it said."""
+    audit_record(
+        actor=by,
+        action="news.workflow.approve",
+        target=task_state.revision.as_object(),
+        reason=task_state.comment,
+        data={"task": task_state.task.name},
+    )
+
+
+def workflow_cancelled(*, workflow_state: WorkflowState, by) -> None:
+    """Someone stopped the moderation of an item (Wagtail's « Cancel workflow »)."""
+    audit_record(
+        actor=by, action="news.workflow.cancel", target=workflow_state.content_object
+    )
+
+
+def unpublished(*, page: NewsPage) -> None:
+    audit_record(actor=None, action="news.page.unpublish", target=page)
 
 
 def changes_requested(*, workflow_state: WorkflowState, by) -> None:

@@ -14,8 +14,11 @@ from django.db.models.signals import post_save
 from wagtail.models import GroupApprovalTask, TaskState, WorkflowState
 from wagtail.signals import (
     page_published,
+    page_unpublished,
+    task_approved,
     task_submitted,
     workflow_approved,
+    workflow_cancelled,
     workflow_rejected,
     workflow_submitted,
 )
@@ -47,6 +50,29 @@ def _on_task_submitted(sender, instance, user=None, **kwargs):
         from .services import moderation_requested
 
         moderation_requested(task_state=instance)
+
+
+def _on_task_approved(sender, instance, user=None, **kwargs):
+    # The co-signing task records its own approvals (services.cosign_approve).
+    if isinstance(instance.task.specific, GroupApprovalTask) and _is_news(
+        instance.workflow_state
+    ):
+        from .services import coordination_approved
+
+        coordination_approved(task_state=instance, by=user)
+
+
+def _on_workflow_cancelled(sender, instance, user=None, **kwargs):
+    if _is_news(instance):
+        from .services import workflow_cancelled as cancelled
+
+        cancelled(workflow_state=instance, by=user)
+
+
+def _on_unpublished(sender, instance, **kwargs):
+    from .services import unpublished
+
+    unpublished(page=instance)
 
 
 def _on_workflow_rejected(sender, instance, user=None, **kwargs):
@@ -126,5 +152,14 @@ def connect() -> None:
     )
     page_published.connect(
         _on_published, sender=NewsPage, dispatch_uid="news_published"
+    )
+    task_approved.connect(
+        _on_task_approved, sender=TaskState, dispatch_uid="news_task_approved"
+    )
+    workflow_cancelled.connect(
+        _on_workflow_cancelled, sender=WorkflowState, dispatch_uid="news_cancelled"
+    )
+    page_unpublished.connect(
+        _on_unpublished, sender=NewsPage, dispatch_uid="news_unpublished"
     )
     _wrap_wagtail_emails()

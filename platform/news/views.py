@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-from html import unescape
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -10,12 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from wagtail.models import TaskState
 
 from . import permissions, selectors, services
-from .forms import CosignDecisionForm, SubmissionForm
+from .forms import BodyBlocksForm, CorrectionForm, CosignDecisionForm, SubmissionForm
 from .models import NEWS_PER_PAGE, NewsPage
 
 
@@ -99,24 +96,12 @@ def submissions(request):
     )
 
 
-def _paragraph_text(html: str) -> str:
-    """A paragraph block back to the plain text a member typed (body_from_text)."""
-    with_breaks = re.sub(r"<br\s*/?>", "\n", html)
-    return unescape(strip_tags(with_breaks)).strip()
-
-
-def _initial(page: NewsPage) -> dict:
-    draft = page.get_latest_revision_as_object()
+def _initial(draft: NewsPage) -> dict:
     links = sorted(draft.cosigners.all(), key=lambda link: link.sort_order or 0)
-    paragraphs = [
-        _paragraph_text(str(block.value.source))
-        for block in draft.body
-        if block.block_type == "paragraph"
-    ]
     return {
         "title": draft.title,
         "introduction": draft.introduction,
-        "body": "\n\n".join(paragraphs),
+        "body": "",
         "structure": links[0].organisation_id if links else None,
         "cosigners": [link.organisation_id for link in links[1:]],
         "tags": ", ".join(tag.name for tag in draft.tags.all()),
@@ -132,17 +117,21 @@ def submission_edit(request, pk: int):
         messages.error(request, _("This news item cannot be changed any more."))
         return redirect("news:submissions")
     structures = permissions.submitting_structures(request.user)
-    form = SubmissionForm(
+    draft = page.get_latest_revision_as_object()
+    form = CorrectionForm(
         request.POST or None,
         request.FILES or None,
         structures=structures,
-        initial=_initial(page),
+        initial=_initial(draft),
     )
-    if request.method == "POST" and form.is_valid():
+    blocks_form = BodyBlocksForm(
+        request.POST or None, parts=services.body_parts(draft.body)
+    )
+    if request.method == "POST" and all([form.is_valid(), blocks_form.is_valid()]):
+        submission = form.submission()
+        submission.body_edits = blocks_form.edits()
         try:
-            services.news_resubmit(
-                page=page, by=request.user, submission=form.submission()
-            )
+            services.news_resubmit(page=page, by=request.user, submission=submission)
         except ValidationError as error:
             form.add_error(None, _error_message(error))
         else:
@@ -157,6 +146,7 @@ def submission_edit(request, pk: int):
         "news/submission_form.html",
         {
             "form": form,
+            "blocks_form": blocks_form,
             "editing": page,
             "comment": task_state.comment if task_state else "",
         },
@@ -184,7 +174,7 @@ def cosign_review(request, pk: int):
             )
             return redirect("news:cosign_list")
         raise Http404
-    draft = state.draft
+    draft = selectors.cosign_draft(state)
     form = CosignDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
@@ -214,7 +204,7 @@ def cosign_review(request, pk: int):
         {
             "state": state,
             "draft": draft,
-            "draft_tags": list(draft.tags.all()),
+            "draft_tags": draft.tags,
             "form": form,
             "requested_by": state.workflow_state.requested_by,
         },

@@ -29,13 +29,29 @@ COORDINATION_TASK_NAME = "Validation par la coordination"
 
 
 # --- the structures of a revision, and whose turn it is --------------------------
+def revision_structure_ids(revision) -> list[int]:
+    """The ids of the co-signing structures of a revision, in their order.
+
+    Read from the revision's stored content (modelcluster keeps the draft's child
+    rows there), without building the page: no query.
+    """
+    rows = (revision.content or {}).get("cosigners")
+    if rows is None:  # not a news item's content: build it (queries)
+        links = revision.as_object().cosigners.all()
+        rows = [
+            {"organisation": link.organisation_id, "sort_order": link.sort_order}
+            for link in links
+        ]
+    ordered = sorted(rows, key=lambda row: row.get("sort_order") or 0)
+    ids = [row.get("organisation") for row in ordered]
+    return list(dict.fromkeys(pk for pk in ids if isinstance(pk, int)))
+
+
 def revision_structures(revision) -> list[Organisation]:
     """The co-signing structures of the text under review, in their order."""
-    page = revision.as_object()
-    links = sorted(page.cosigners.all(), key=lambda link: link.sort_order or 0)
-    ids = [link.organisation_id for link in links]
+    ids = revision_structure_ids(revision)
     found = Organisation.objects.in_bulk(ids)
-    return [found[pk] for pk in dict.fromkeys(ids) if pk in found]
+    return [found[pk] for pk in ids if pk in found]
 
 
 def approved_ids(task_state: TaskState) -> set[int]:
@@ -85,10 +101,14 @@ def cosign_task_actions(obj, user) -> list[tuple[str, str, bool]]:
 
 # --- nothing goes live before every co-signer approved ---------------------------
 def last_cosign_state(page) -> TaskState | None:
+    return _last_cosign_state(page.get_base_content_type().pk, str(page.pk))
+
+
+def _last_cosign_state(base_content_type_id: int, object_id: str) -> TaskState | None:
     return (
         TaskState.objects.filter(
-            workflow_state__base_content_type_id=page.get_base_content_type().pk,
-            workflow_state__object_id=str(page.pk),
+            workflow_state__base_content_type_id=base_content_type_id,
+            workflow_state__object_id=object_id,
             task__content_type__app_label="news",
             task__content_type__model="cosigntask",
         )
@@ -99,11 +119,10 @@ def last_cosign_state(page) -> TaskState | None:
 
 def is_cosigned(revision) -> bool:
     """Every co-signer of `revision` approved in the latest co-signing round."""
-    page = revision.as_object()
-    required = {link.organisation_id for link in page.cosigners.all()}
+    required = set(revision_structure_ids(revision))
     if not required:
         return True
-    state = last_cosign_state(page)
+    state = _last_cosign_state(revision.base_content_type_id, str(revision.object_id))
     if state is None or state.status not in (
         TaskState.STATUS_APPROVED,
         TaskState.STATUS_SKIPPED,

@@ -11,11 +11,14 @@ Contract — an app declares, in its own `home_blocks.py`:
     register_card(Card(
         key="pooling", order=30, template="pooling/home_card.html",
         context=selectors.home_card_context,             # () -> dict, no request
+        stylesheets=("pooling/pooling.css",),            # static paths, in the <head>
     ))
 
 Values and contexts come from the app's own selectors, take no request (they are the
 same for every visitor, so the home page may cache them) and cost a fixed number of
-queries. The home page shows what is registered, ordered by `order`.
+queries. The home page shows what is registered, ordered by `order`. A card's
+stylesheets are linked in the page's <head> (`card_stylesheets()`), never from the
+card's own markup in the body.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class Card:
     template: str
     context: Callable[[], dict[str, Any]]
     order: int = 100
+    stylesheets: tuple[str, ...] = ()
 
 
 _figures: dict[str, Figure] = {}
@@ -70,3 +74,8 @@ def figures() -> list[Figure]:
 
 def cards() -> list[Card]:
     return sorted(_cards.values(), key=lambda c: (c.order, c.key))
+
+
+def card_stylesheets() -> list[str]:
+    """The static paths of the cards' stylesheets, once each, in the cards' order."""
+    return list(dict.fromkeys(path for card in cards() for path in card.stylesheets))

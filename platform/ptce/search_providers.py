@@ -14,6 +14,10 @@ Contract — an app declares, in its own `search_providers.py`:
 "Actualités"), never a model name. Optionally `more_url(query) -> str` links to the
 app's own, fuller search (the directory with its filters) when `limit` hits were found.
 
+A provider that lists Wagtail pages of its own types names them in `page_types`
+(`page_types=(NewsPage,)`): the generic "site pages" provider leaves those types to it
+(`page_types_listed_elsewhere()`), so each item is found once, in its own group.
+
 `terms` are already cleaned by `parse_terms` (no NUL byte, no quote, no operator,
 lower-cased words): a provider matches every term at the start of a word ("velo" finds
 "Vélo", not "développement"), accent- and case-insensitively (`fold_words` helps), and
@@ -53,6 +57,7 @@ class Provider:
     search: Callable[..., list[SearchHit]]
     order: int = 100
     more_url: Callable[[str], str] | None = None
+    page_types: tuple[type, ...] = ()
 
 
 _registry: dict[str, Provider] = {}
@@ -68,6 +73,12 @@ def register(provider: Provider) -> Provider:
 
 def providers() -> list[Provider]:
     return sorted(_registry.values(), key=lambda p: (p.order, p.key))
+
+
+def page_types_listed_elsewhere() -> tuple[type, ...]:
+    """The Wagtail page types a provider lists itself (see `Provider.page_types`)."""
+    found = [model for p in providers() for model in p.page_types]
+    return tuple(dict.fromkeys(found))
 
 
 def parse_terms(query: Any) -> list[str]:

@@ -134,9 +134,11 @@ def test_member_proposes_and_the_referent_cosigns(open_page):
     visit(author, reverse("news:submissions"))
     expect(author.get_by_role("main")).to_contain_text("Précisez l’horaire.")
     follow(author, author.get_by_role("link", name=re.compile("Corriger et renvoyer")))
-    author.get_by_label(re.compile(r"^Texte")).fill(
-        "Six séances.\n\nLe mercredi à 14 h."
-    )
+    # Each paragraph is corrected in place (other blocks would be kept as they are).
+    expect(author.get_by_label("Paragraphe 1")).to_have_value("Six séances.")
+    author.get_by_label("Paragraphe 2").fill("Le mercredi à 14 h.")
     follow(author, author.get_by_role("button", name="Renvoyer pour validation"))
     expect(author.get_by_role("main")).to_contain_text("En attente de validation")
-    assert len(cosign_task_states_for(user=referent)) == 1
+    (state,) = cosign_task_states_for(user=referent)
+    body = str(state.revision.as_object().body)
+    assert "Six séances." in body and "Le mercredi à 14 h." in body

@@ -284,7 +284,8 @@ def test_forum_and_queue_pages_queries_are_fixed(
         PostFactory(thread=thread)
         services.post_submit(thread=thread, by=member, body=f"attente {n}")
     client.force_login(moderator)
-    with django_assert_max_num_queries(17):
+    # Cold caches: +1 for the news feeds' links in the head (cached afterwards).
+    with django_assert_max_num_queries(18):
         client.get(reverse("forum:forum_detail", args=[forum.slug]))
     with django_assert_max_num_queries(17):
         client.get(reverse("forum:queue"))
@@ -352,3 +353,52 @@ def test_wagtail_admin_queue_and_dashboard_count(client, thread, member, moderat
         HTTPStatus.FORBIDDEN,
         HTTPStatus.FOUND,
     )
+
+
+def test_forged_forwarded_header_does_not_escape_the_address_limit(
+    client, thread, settings
+):
+    from tests.factories import MembershipFactory
+
+    settings.TRUSTED_PROXY_COUNT = 0
+    settings.FORUM_RATE_LIMITS = {"person": (100, 600), "address": (2, 600)}
+    PostFactory(thread=thread, body="Premier message publié.")
+    url = reverse("forum:post_reply", args=[thread.pk])
+    statuses = []
+    for n in range(4):
+        client.force_login(MembershipFactory().user)  # a new person each time
+        response = client.post(
+            url,
+            {"body": f"Message numéro {n}"},
+            REMOTE_ADDR="192.0.2.10",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+        statuses.append(response.status_code)
+    assert statuses == [302, 302, 400, 400]
+    assert thread.posts.count() == 3
+
+
+def test_long_threads_are_paginated_and_links_open_the_right_page(
+    client, thread, member
+):
+    from forum.views import POSTS_PER_PAGE
+
+    posts = [
+        PostFactory(thread=thread, body=f"message {n:03d}")
+        for n in range(POSTS_PER_PAGE + 10)
+    ]
+    url = reverse("forum:thread_detail", args=[thread.pk])
+    first = client.get(url).content.decode()
+    assert "message 000" in first and f"message {POSTS_PER_PAGE:03d}" not in first
+    assert 'rel="next"' in first
+    late = posts[POSTS_PER_PAGE + 5]
+    assert late.get_absolute_url() == f"{url}?message={late.pk}#post-{late.pk}"
+    second = client.get(late.get_absolute_url()).content.decode()
+    assert f'id="post-{late.pk}"' in second and "message 000" not in second
+    # Reply and quote links name a post: its page opens with the form filled in.
+    client.force_login(member)
+    quoting = client.get(url, {"citer": late.pk}).content.decode()
+    assert f'id="post-{late.pk}"' in quoting
+    assert f'value="{late.pk}"' in quoting  # reply_to
+    # A post that is not there (or not visible) opens the first page.
+    assert "message 000" in client.get(url, {"message": 999999}).content.decode()

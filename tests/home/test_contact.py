@@ -96,3 +96,40 @@ def test_contact_page_query_count(client, contact_page, django_assert_max_num_qu
     client.get(contact_page.url)
     with django_assert_max_num_queries(20):
         assert client.get(contact_page.url).status_code == HTTPStatus.OK
+
+
+def test_a_forged_forwarded_header_does_not_escape_the_limit(
+    client, contact_page, coordinators, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 0  # no proxy: the header is the client's own
+    fields = {"votre_nom": "Robot", "votre_message": "Spam"}
+    for n in range(RATE_LIMIT + 2):
+        response = client.post(
+            contact_page.url,
+            {**fields, "votre_message": f"Spam {n}"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+    assert "Trop de messages" in response.content.decode()
+    assert FormSubmission.objects.count() == RATE_LIMIT
+
+
+def test_behind_a_trusted_proxy_each_client_has_its_own_limit(
+    client, contact_page, coordinators, settings
+):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def send(forwarded: str) -> str:
+        return client.post(
+            contact_page.url,
+            {"votre_nom": "Inès", "votre_message": "Bonjour"},
+            REMOTE_ADDR="10.0.0.254",  # the proxy
+            HTTP_X_FORWARDED_FOR=forwarded,
+        ).content.decode()
+
+    for _ in range(RATE_LIMIT):
+        send("203.0.113.1")
+    # Writing another address before the proxy's entry changes nothing.
+    assert "Trop de messages" in send("198.51.100.1, 203.0.113.1")
+    assert "Trop de messages" not in send("203.0.113.2")
+    assert FormSubmission.objects.count() == RATE_LIMIT + 1

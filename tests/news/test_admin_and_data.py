@@ -113,3 +113,48 @@ def test_admin_publish_of_uncosigned_news_is_kept_as_a_draft(
     data.update(nested_form_data({"cosigners": inline_formset([])}))
     client.post(add, data)
     assert NewsPage.objects.get(slug="seule").live
+
+
+def test_every_decision_on_a_news_item_reaches_the_audit_trail(
+    news_index, member, structures, referents, coordinator
+):
+    from ptce.models import AuditEvent
+
+    def events() -> list[tuple[str, int | None]]:
+        return list(AuditEvent.objects.order_by("pk").values_list("action", "actor"))
+
+    page = services.news_submit(
+        by=member,
+        submission=Submission(
+            title="Chantier d’insertion",
+            introduction="Intro.",
+            body="Texte.",
+            structure=structures[0],
+            cosigners=[structures[1]],
+        ),
+    )
+    for referent in referents[:2]:
+        (state,) = cosign_task_states_for(user=referent)
+        services.cosign_approve(task_state=state, by=referent)
+    # The coordination decides through Wagtail's workflow action.
+    state = NewsPage.objects.get(pk=page.pk).current_workflow_task_state
+    state.task.specific.on_action(state, coordinator, "approve")
+    page = NewsPage.objects.get(pk=page.pk)
+    assert page.live
+    assert ("news.workflow.approve", coordinator.pk) in events()
+    assert [a for a, _ in events() if a.startswith("news.cosign.")] == [
+        "news.cosign.approve",
+        "news.cosign.approve",
+    ]
+    page.unpublish(user=coordinator)
+    assert events()[-1][0] == "news.page.unpublish"
+
+    # A moderation stopped in the admin is recorded too.
+    other = services.news_submit(
+        by=member,
+        submission=Submission(
+            title="Autre", introduction="I.", body="T.", structure=structures[0]
+        ),
+    )
+    NewsPage.objects.get(pk=other.pk).current_workflow_state.cancel(user=coordinator)
+    assert events()[-1] == ("news.workflow.cancel", coordinator.pk)

@@ -1,5 +1,6 @@
-"""`{% page_comments page %}` under any page type with `accepts_comments = True`,
-and the moderators' waiting count for the site header."""
+"""`{% page_comments page %}` under any page type with `accepts_comments = True`
+(its template links `forum/forum.css` in the head: no stylesheet in the body), and
+the moderators' waiting count for the site header."""
 
 from __future__ import annotations
 
