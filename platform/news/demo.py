@@ -271,22 +271,14 @@ def _index(ctx: DemoContext) -> NewsIndexPage:
     return index
 
 
-def _body(item: DemoNews, image) -> list:
+def _body(item: DemoNews) -> list:
     blocks: list = [("paragraph", RichText(f"<p>{item.paragraphs[0]}</p>"))]
     if item.quote:
         blocks.append(("quote", {"quote": item.quote[0], "attribution": item.quote[1]}))
     if len(item.paragraphs) > 1:
         blocks.append(("heading", {"text": "Et ensuite ?", "level": "h2"}))
         blocks += [("paragraph", RichText(f"<p>{p}</p>")) for p in item.paragraphs[1:]]
-    blocks.append(
-        (
-            "figure",
-            {
-                "image": {"image": image, "decorative": False, "alt_text": item.alt},
-                "caption": "Photo : PTCE Rives Solidaires",
-            },
-        )
-    )
+    # The item's picture is its main image, shown above the body: not again here.
     return blocks
 
 
@@ -321,7 +313,7 @@ def _news(ctx: DemoContext, index: NewsIndexPage, item: DemoNews) -> None:
         slug=item.slug,
         introduction=item.introduction,
         main_image=image,
-        body=_body(item, image),
+        body=_body(item),
         owner=ctx.people["coordinator"],
     )
     page.tags.add(*item.tags)

@@ -16,7 +16,9 @@ from tests.factories import MembershipFactory, OrganisationFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 # Every app that records audit events, wherever it lives (platform/ or the top level).
-LABELLED_APPS = ("members", "home", "notifications", "ptce", "pooling", "resources")
+LABELLED_APPS = (
+    "members", "home", "notifications", "ptce", "pooling", "resources", "news", "forum",
+)  # fmt: skip
 APPS_RE = "|".join(LABELLED_APPS)
 ACTION = re.compile(rf"""["']((?:{APPS_RE})\.[a-z_]+\.[a-z_]+)["']""")
 
@@ -34,6 +36,8 @@ def test_every_action_these_apps_record_has_a_label():
     # Built with an f-string in resources/photos.py, so not found by the scan.
     recorded |= {f"resources.photo.{verb}" for verb in ("add", "describe", "move")}
     recorded.add("resources.photo.remove")
+    recorded |= {f"forum.thread.{a}" for a in ("close", "reopen", "pin", "unpin")}
+    recorded |= {"forum.thread.move", "forum.thread.mode"}
     assert not unlabelled(recorded)
 
 
