@@ -10,26 +10,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from ptce.search_providers import parse_terms
 from resources.models import Resource
+from resources.selectors import matching
 
 from . import availability, selectors
 from .services import Part
 
 MAX_CANDIDATES = 40
 SUGGESTION_WINDOW = timedelta(days=7)
-TEXT_FIELDS = (
-    "name",
-    "summary",
-    "description",
-    "equipment_present",
-    "staff_role",
-    "staff_skills",
-    "owner__name",
-)
 
 
 @dataclass(frozen=True)
@@ -61,12 +52,8 @@ class Results:
 
 
 def _matching(queryset: QuerySet[Resource], text: str) -> QuerySet[Resource]:
-    for term in parse_terms(text):
-        condition = Q()
-        for name in TEXT_FIELDS:
-            condition |= Q(**{f"{name}__icontains": term})
-        queryset = queryset.filter(condition)
-    return queryset
+    # The catalogue's word-by-word, accent-insensitive match (resources.selectors).
+    return matching(queryset, text)
 
 
 def _classify(resources, quantity, people, start, end, snapshot, now):
