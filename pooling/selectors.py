@@ -53,6 +53,14 @@ def pending_count(user) -> int:
     )
 
 
+def pending_count_for(request) -> int:
+    """pending_count of the request's person, counted once per request (the header
+    and Mon espace both show it)."""
+    if not hasattr(request, "_pooling_pending_count"):
+        request._pooling_pending_count = pending_count(getattr(request, "user", None))
+    return request._pooling_pending_count
+
+
 def user_upcoming(user, *, now: datetime | None = None) -> list[Booking]:
     now = now or timezone.now()
     return list(
@@ -223,11 +231,12 @@ def taken_slots(resource: Resource, start: datetime, end: datetime, viewer):
 
 def free_between(resources: list[Resource], start: datetime, end: datetime):
     """The resources open, not closed and with a unit free over the whole window."""
-    snapshot = availability.load(resources, *_window(resources, start, end))
+    snapshot = availability.load(resources, *buffered_window(resources, start, end))
     return [r for r in resources if availability.is_free(r, start, end, 1, snapshot)]
 
 
-def _window(resources, start, end):
+def buffered_window(resources, start, end):
+    """[start, end) widened by the largest buffers of `resources`."""
     before = max((r.buffer_before for r in resources), default=0)
     after = max((r.buffer_after for r in resources), default=0)
     return start - timedelta(minutes=before), end + timedelta(minutes=after)

@@ -14,7 +14,7 @@ def pooling_header_link(context):
     user = getattr(request, "user", None)
     count = 0
     if user is not None and user.is_authenticated:
-        count = selectors.pending_count(user)
+        count = selectors.pending_count_for(request)
     current = getattr(getattr(request, "resolver_match", None), "app_name", "")
     return {"count": count, "current": current in ("pooling", "resources")}
 
