@@ -104,6 +104,7 @@ def generate(size: str) -> None:
     Membership.objects.create(user=bench_user, organisation=organisations[0])
     _notifications(bench_user, spec["notifications"])
     __import__("gen_posts").generate(size)  # news and forum: bench/gen_posts.py
+    __import__("gen_bookings").generate(size)  # pooling: resources, bookings, ledger
 
 
 def _notifications(user, count: int) -> None:

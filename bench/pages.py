@@ -15,6 +15,7 @@ by bench/generate.py. Writes a Markdown table to stdout and to bench/results/.
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -55,6 +56,25 @@ PAGES = {
     "forum thread (2,000 posts)": "/forum/sujet/1000000/",
     "forum moderation queue (moderator)": "/forum/moderation/",
 }
+# Pooling (bench/gen_bookings.py): dates relative to today, so the pages show the
+# busy future and the last month's statement; the week view's resource is the first
+# generated one (pk 9 after the demo's 8 resources; BENCH_RESOURCE to change it).
+_TODAY = datetime.datetime.now(tz=datetime.UTC).date()
+_DAY = _TODAY + datetime.timedelta(days=15 - _TODAY.weekday())  # a Tuesday ahead
+_LAST_MONTH = (_TODAY.replace(day=1) - datetime.timedelta(days=1)).strftime("%Y-%m")
+PAGES |= {
+    "pooling catalogue": "/mutualisation/catalogue/",
+    "pooling search by need": f"/mutualisation/recherche/?date={_DAY}"
+    "&start_time=14%3A00&end_time=17%3A00&kind=premises&people=12",
+    "pooling week view": f"/mutualisation/ressources/"
+    f"{os.environ.get('BENCH_RESOURCE', '9')}/semaine/?semaine={_DAY}",
+    "pooling day view": f"/mutualisation/jour/?date={_DAY}",
+    "pooling my space (signed in)": "/mutualisation/",
+    "pooling statement (signed in)": "/mutualisation/releves/structure/"
+    f"bench-structure-00000/{_LAST_MONTH}/",
+    "pooling approval queue (signed in)": "/mutualisation/demandes/",
+}
+
 # Pages only a moderator may open: measured signed in as gen_posts.BENCH_MODERATOR.
 MODERATOR = "bench-moderation@bench.ptce.fr"
 

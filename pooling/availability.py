@@ -114,7 +114,13 @@ def load(
     *,
     exclude_bookings: Iterable[int] = (),
     with_allowed: bool = False,
+    periods_from: Snapshot | None = None,
 ) -> Snapshot:
+    """Opening hours, closures and active bookings of `resources` over a window.
+
+    `periods_from`: a snapshot already holding these resources' opening hours (they
+    do not depend on the window), to save their query.
+    """
     ids = [resource.pk for resource in resources]
     snapshot = Snapshot(
         periods=defaultdict(list),
@@ -124,8 +130,12 @@ def load(
     )
     if not ids:
         return snapshot
-    for period in OpeningPeriod.objects.filter(resource_id__in=ids):
-        snapshot.periods[period.resource_id].append(period)
+    if periods_from is not None:
+        for resource_id in ids:
+            snapshot.periods[resource_id] = periods_from.periods.get(resource_id, [])
+    else:
+        for period in OpeningPeriod.objects.filter(resource_id__in=ids):
+            snapshot.periods[period.resource_id].append(period)
     for closure in Closure.objects.filter(
         resource_id__in=ids, start__lt=end, end__gt=start
     ).order_by("start"):
@@ -485,6 +495,25 @@ def _opening_problems(resource: Resource, start, end, snapshot: Snapshot):
     return problems
 
 
+def units_free(
+    resource: Resource, start: datetime, end: datetime, snapshot: Snapshot
+) -> int:
+    """How many units stay free over the whole of [start, end), buffers included.
+
+    The quick question behind calendars and suggestions: no message is built, and the
+    peak is swept only over the bookings that overlap.
+    """
+    b_start, b_end = blocked_range(resource, start, end)
+    overlapping = [
+        i
+        for i in snapshot.bookings.get(resource.pk, ())
+        if i.start < b_end and i.end > b_start
+    ]
+    if not overlapping:
+        return resource.quantity
+    return max(resource.quantity - peak_usage(overlapping, b_start, b_end).quantity, 0)
+
+
 def clash_problem(
     resource: Resource,
     start: datetime,
@@ -493,10 +522,10 @@ def clash_problem(
     snapshot: Snapshot,
 ) -> Problem | None:
     """The clash with other active bookings (buffers included), or None."""
+    if units_free(resource, start, end, snapshot) >= quantity:
+        return None
     b_start, b_end = blocked_range(resource, start, end)
     peak = peak_usage(snapshot.bookings.get(resource.pk, ()), b_start, b_end)
-    if peak.quantity + quantity <= resource.quantity:
-        return None
     if resource.quantity == 1:
         taken = min(
             (
@@ -567,7 +596,7 @@ def is_free(resource: Resource, start, end, quantity: int, snapshot: Snapshot) -
         c.start < end and c.end > start for c in snapshot.closures.get(resource.pk, ())
     ):
         return False
-    return clash_problem(resource, start, end, quantity, snapshot) is None
+    return units_free(resource, start, end, snapshot) >= quantity
 
 
 # --- Suggestions -------------------------------------------------------------------

@@ -1,8 +1,10 @@
-"""Pooling's part of the demo PTCE: shared resources and a few months of bookings.
+"""Pooling's part of the demo PTCE: shared resources, a few months of bookings, a
+weekly series, quotas and closed months.
 
-Everything goes through the services (resources.services, pooling.services); past
-bookings are made with the `now` they would have had, so every rule still applies.
-Idempotent: nothing is added when the demo resources exist.
+Everything goes through the services (resources.services, pooling.services, the
+series, quota and ledger services); past bookings are made with the `now` they would
+have had, so every rule still applies. Idempotent: each part is added only when it is
+missing (the resources and their bookings, the series, each quota, each closed month).
 """
 
 from __future__ import annotations
@@ -21,6 +23,13 @@ from resources.models import Resource
 
 from . import services
 from .availability import local_datetime
+from .calendars import series as series_services
+from .calendars.models import BookingSeries
+from .ledger import periods as months
+from .ledger import quota_services
+from .ledger import services as ledger_services
+from .ledger.models import ClosedMonth, LedgerLine, Quota
+from .recurrence import Frequency, Recurrence
 
 WEEKDAYS = range(5)
 
@@ -311,9 +320,14 @@ def _book(resource, organisation, person, start, end, *, now, rng, decide=True):
 
 @register("pooling", after=("members",))
 def load(ctx: DemoContext) -> None:
-    if Resource.objects.filter(name="Camionnette 12 m³").exists():
-        return
-    resources = _create_resources(ctx)
+    if not Resource.objects.filter(name="Camionnette 12 m³").exists():
+        _bookings(ctx, _create_resources(ctx))
+    _series(ctx)
+    _quotas(ctx)
+    _closed_months(ctx)
+
+
+def _bookings(ctx: DemoContext, resources: list[Resource]) -> None:
     rng = random.Random(2025)
     borrowers = [
         o for o in ctx.organisations.values() if o.status == "member" and _people(o)
@@ -347,3 +361,92 @@ def load(ctx: DemoContext) -> None:
                 now=now, rng=rng, decide=not pending,
             ) is not None  # fmt: skip
     ctx.log(f"Pooling: {len(resources)} shared resources, {made} bookings.")
+
+
+# --- A weekly team meeting ---------------------------------------------------------
+SERIES_ROOM = "Salle du conseil"
+SERIES_PURPOSE = "Réunion d’équipe hebdomadaire"
+SERIES_WEEKS = 16  # six weeks past, ten ahead
+
+
+def _series(ctx: DemoContext) -> None:
+    """Recyclerie du Canal's team meets every Thursday 9:00–11:00 in the Menuiserie's
+    council room: a series booked through the series service, free dates only (the
+    preview lists those the other demo bookings already hold)."""
+    room = Resource.objects.get(name=SERIES_ROOM)
+    organisation = ctx.organisations["recyclerie-du-canal"]
+    if BookingSeries.objects.filter(resource=room, organisation=organisation).exists():
+        return
+    member = ctx.people["membre"]
+    today = timezone.localdate()
+    first = today - timedelta(weeks=6)
+    first += timedelta(days=(3 - first.weekday()) % 7)  # the next Thursday
+    rule = Recurrence(Frequency.WEEKLY, weekdays=(3,), count=SERIES_WEEKS)
+    arguments = {
+        "resource": room,
+        "organisation": organisation,
+        "by": member,
+        "recurrence": rule,
+        "first_date": first,
+        "start_time": time(9),
+        "duration": timedelta(hours=2),
+        "attendees": 6,
+        # Booked the week before the first meeting, as the team would have.
+        "now": local_datetime(first - timedelta(days=7), time(10)),
+    }
+    checks = series_services.series_preview(**arguments)
+    free = {check.day for check in checks if check.free}
+    if not free:
+        return
+    series = series_services.series_book(
+        **arguments, dates=free, purpose=SERIES_PURPOSE
+    )
+    ctx.log(
+        f"Pooling: weekly series «{SERIES_PURPOSE}», {series.occurrences.count()} "
+        f"of {len(checks)} dates booked."
+    )
+
+
+# --- Quotas --------------------------------------------------------------------------
+def _quotas(ctx: DemoContext) -> None:
+    """Recyclerie du Canal may book 16 h a month of the Rosa-Parks room (set by the
+    owner's référent) and 8 h a month of staff time (set by the coordination): the
+    member login sees what is left in both booking forms."""
+    organisation = ctx.organisations["recyclerie-du-canal"]
+    room = Resource.objects.get(name="Salle de réunion Rosa-Parks")
+    if not Quota.objects.filter(organisation=organisation, resource=room).exists():
+        quota_services.quota_set(
+            by=_referent(room.owner),
+            organisation=organisation,
+            hours_per_month=Decimal("16"),
+            resource=room,
+        )
+    staff = {"organisation": organisation, "resource": None, "owner": None}
+    if not Quota.objects.filter(**staff, resource_kind=Resource.Kind.STAFF).exists():
+        quota_services.quota_set(
+            by=ctx.people["coordinator"],
+            organisation=organisation,
+            hours_per_month=Decimal("8"),
+            resource_kind=Resource.Kind.STAFF,
+        )
+
+
+# --- Closed months -------------------------------------------------------------------
+def _closed_months(ctx: DemoContext) -> None:
+    """The coordination has closed every month up to the one before last, in order,
+    through the ledger service; last month stays open for the demo coordinator."""
+    first = (
+        LedgerLine.objects.order_by("period").values_list("period", flat=True).first()
+    )
+    if first is None:
+        return
+    last = months.previous_month(months.previous_month(months.current_month()))
+    closed = set(ClosedMonth.objects.values_list("period", flat=True))
+    month, count = first, 0
+    while month <= last:
+        if month not in closed:
+            ledger_services.month_close(period=month, by=ctx.people["coordinator"])
+            count += 1
+        month = months.next_month(month)
+    if count:
+        ctx.log(f"Pooling: {count} month(s) closed, up to {months.label(last)}.")

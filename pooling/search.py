@@ -10,26 +10,17 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from ptce.search_providers import parse_terms
 from resources.models import Resource
+from resources.selectors import matching
 
 from . import availability, selectors
 from .services import Part
 
 MAX_CANDIDATES = 40
 SUGGESTION_WINDOW = timedelta(days=7)
-TEXT_FIELDS = (
-    "name",
-    "summary",
-    "description",
-    "equipment_present",
-    "staff_role",
-    "staff_skills",
-    "owner__name",
-)
 
 
 @dataclass(frozen=True)
@@ -61,15 +52,12 @@ class Results:
 
 
 def _matching(queryset: QuerySet[Resource], text: str) -> QuerySet[Resource]:
-    for term in parse_terms(text):
-        condition = Q()
-        for name in TEXT_FIELDS:
-            condition |= Q(**{f"{name}__icontains": term})
-        queryset = queryset.filter(condition)
-    return queryset
+    # The catalogue's word-by-word, accent-insensitive match (resources.selectors).
+    return matching(queryset, text)
 
 
 def _classify(resources, quantity, people, start, end, snapshot, now):
+    """(fits, almost): `almost` holds (resource, problems) for what does not fit."""
     fits, almost = [], []
     for resource in resources:
         problems = availability.problems_for(
@@ -82,25 +70,58 @@ def _classify(resources, quantity, people, start, end, snapshot, now):
             now=now,
             snapshot=snapshot,
         )
-        if not problems:
+        if problems:
+            almost.append((resource, [p.message for p in problems]))
+        else:
             fits.append(Match(resource, quantity))
-            continue
-        suggestion = availability.nearest_free(
-            resource,
-            start=start,
-            end=end,
-            quantity=quantity,
-            now=now,
-            snapshot=snapshot,
-            window=SUGGESTION_WINDOW,
-        )
-        almost.append(
-            Match(resource, quantity, [p.message for p in problems], suggestion)
-        )
     return fits, almost
 
 
+def _suggest(almost, start, end, now, snapshot) -> list[list[Match]]:
+    """What almost fits, with the nearest free time of the same length.
+
+    `almost` is a list of (quantity, [(resource, problems)]) groups; one more load
+    over the suggestion window serves all of them (the opening hours are reused)."""
+    resources = [resource for _q, group in almost for resource, _p in group]
+    if not resources:
+        return [[] for _group in almost]
+    wide = availability.load(
+        resources,
+        start - SUGGESTION_WINDOW - timedelta(days=1),
+        end + SUGGESTION_WINDOW + timedelta(days=1),
+        periods_from=snapshot,
+    )
+    return [
+        [
+            Match(
+                resource,
+                quantity,
+                problems,
+                availability.nearest_free(
+                    resource,
+                    start=start,
+                    end=end,
+                    quantity=quantity,
+                    now=now,
+                    snapshot=wide,
+                    window=SUGGESTION_WINDOW,
+                ),
+            )
+            for resource, problems in group
+        ]
+        for quantity, group in almost
+    ]
+
+
 def search(data: dict[str, Any], *, viewer, now: datetime | None = None) -> Results:
+    """What fits and is free, then what almost fits with its nearest free time.
+
+    Seven queries at most, whatever the data size: the candidates, the equipment,
+    one snapshot of the asked times (opening hours, closures, bookings) for all of
+    them, and closures and bookings over the suggestion window for those that do not
+    fit. Bookings are read for the asked times only, then around them only for what
+    needs a suggestion.
+    """
     now = now or timezone.now()
     start, end = data["start"], data["end"]
     people = data.get("people")
@@ -125,14 +146,13 @@ def search(data: dict[str, Any], *, viewer, now: datetime | None = None) -> Resu
             )[:MAX_CANDIDATES]
         )
     every = candidates + equipment
-    window_start = start - SUGGESTION_WINDOW - timedelta(days=1)
-    window_end = end + SUGGESTION_WINDOW + timedelta(days=1)
-    snapshot = availability.load(every, window_start, window_end)
-    results.fits, results.almost = _classify(
-        candidates, 1, people, start, end, snapshot, now
-    )
-    results.equipment_fits, results.equipment_almost = _classify(
+    snapshot = availability.load(every, *selectors.buffered_window(every, start, end))
+    results.fits, almost = _classify(candidates, 1, people, start, end, snapshot, now)
+    results.equipment_fits, equipment_almost = _classify(
         equipment, quantity, None, start, end, snapshot, now
+    )
+    results.almost, results.equipment_almost = _suggest(
+        [(1, almost), (quantity, equipment_almost)], start, end, now, snapshot
     )
     return results
 

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import DurationField, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from ptce.personcache import person_value
 from resources.models import Resource
 
 from . import availability, permissions
@@ -55,6 +56,21 @@ def pending_count(user) -> int:
         .distinct()
         .count()
     )
+
+
+def pending_count_for(request) -> int:
+    """pending_count of the request's person, counted once per request (the header
+    and Mon espace both show it)."""
+    if not hasattr(request, "_pooling_pending_count"):
+        user = getattr(request, "user", None)
+        request._pooling_pending_count = (
+            # Cached per person; requests, decisions and approvers changing forget
+            # it (services.pending_counts_forget, apps.py).
+            person_value(PENDING_COUNT, user.pk, lambda: pending_count(user))
+            if user is not None and user.is_authenticated
+            else 0
+        )
+    return request._pooling_pending_count
 
 
 def user_upcoming(user, *, now: datetime | None = None) -> list[Booking]:
@@ -227,11 +243,12 @@ def taken_slots(resource: Resource, start: datetime, end: datetime, viewer):
 
 def free_between(resources: list[Resource], start: datetime, end: datetime):
     """The resources open, not closed and with a unit free over the whole window."""
-    snapshot = availability.load(resources, *_window(resources, start, end))
+    snapshot = availability.load(resources, *buffered_window(resources, start, end))
     return [r for r in resources if availability.is_free(r, start, end, 1, snapshot)]
 
 
-def _window(resources, start, end):
+def buffered_window(resources, start, end):
+    """[start, end) widened by the largest buffers of `resources`."""
     before = max((r.buffer_before for r in resources), default=0)
     after = max((r.buffer_after for r in resources), default=0)
     return start - timedelta(minutes=before), end + timedelta(minutes=after)

@@ -308,6 +308,9 @@ def booking_decide(request, pk: int):
     return redirect(booking.get_absolute_url())
 
 
+APPROVALS_PAGE_SIZE = 50
+
+
 @login_required
 def approvals(request):
     queue = selectors.pending_for_approver(request.user)
@@ -332,11 +335,13 @@ def approvals(request):
         for booking, message in result.refused:
             messages.error(request, f"{booking} : {message}")
         return redirect("pooling:approvals")
-    bookings = list(queue)
+    # Soonest first, a page at a time: the form still accepts any request of the
+    # whole queue, the page only shows APPROVALS_PAGE_SIZE of them.
+    page_obj = Paginator(queue, APPROVALS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "pooling/approvals.html",
-        {"form": form, "bookings": bookings},
+        {"form": form, "bookings": page_obj.object_list, "page_obj": page_obj},
         status=400 if form.errors else 200,
     )
 
@@ -350,7 +355,7 @@ def my_space(request):
         {
             "mine": selectors.user_upcoming(user),
             "structures": selectors.organisations_upcoming(user),
-            "pending_count": selectors.pending_count(user),
+            "pending_count": selectors.pending_count_for(request),
             "manages": permissions.approver_resource_ids(user),
         },
     )

@@ -198,7 +198,14 @@ class CatalogueFilterForm(forms.Form):
     )
     owner = forms.ModelChoiceField(
         label=_("Owner structure"),
-        queryset=Organisation.objects.filter(status=Organisation.Status.MEMBER),
+        # Only structures that share something: the list stays short however many
+        # member structures the PTCE has.
+        queryset=Organisation.objects.filter(
+            status=Organisation.Status.MEMBER,
+            pk__in=Resource.objects.filter(
+                status__in=(Resource.Status.ACTIVE, Resource.Status.PAUSED)
+            ).values("owner_id"),
+        ),
         required=False,
         empty_label=_("All structures"),
     )

@@ -17,8 +17,20 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ptce.search_providers import fold_words
+
 MAX_QUANTITY = 1000
 MAX_MINUTES = 60 * 24 * 366
+# What the catalogue and the site search read, folded into Resource.search_text on
+# save (the owner's name is matched through Organisation.name_sort).
+SEARCHED_FIELDS = (
+    "name",
+    "summary",
+    "description",
+    "equipment_present",
+    "staff_role",
+    "staff_skills",
+)
 
 
 class Resource(models.Model):
@@ -202,6 +214,10 @@ class Resource(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Derived on every save (see save()): the searched text without accents or case,
+    # as words each preceded by a space, so that "velo" finds "Atelier vélo" with a
+    # plain LIKE on SQLite and PostgreSQL alike (the members directory does the same).
+    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("shared resource")
@@ -225,8 +241,23 @@ class Resource(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        # Every door (services, admin, demo loader, factories) goes through save(), so
+        # the folded copy cannot drift; QuerySet.update() is never used on these
+        # fields (bulk_create callers fill search_text with fold_text()).
+        self.search_text = self.fold_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and set(update_fields) & set(SEARCHED_FIELDS):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("resources:detail", kwargs={"pk": self.pk})
+
+    def fold_text(self) -> str:
+        return fold_words(
+            " ".join(str(getattr(self, name) or "") for name in SEARCHED_FIELDS)
+        )
 
     @property
     def is_bookable(self) -> bool:

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ptce.search_providers import Provider, SearchHit, register
 
 from .models import Resource
-
-FIELDS = ("name", "summary", "description", "equipment_present", "staff_role")
+from .selectors import matching
 
 
 def search_resources(terms: list[str], *, user, limit: int) -> list[SearchHit]:
+    """Bookable resources whose words start with every term (accents and case
+    ignored, see selectors.matching); one query."""
     if not terms:
         return []
-    resources = Resource.objects.filter(
-        status=Resource.Status.ACTIVE, owner__status="member"
-    ).select_related("owner")
-    for term in terms:
-        condition = Q(owner__name__icontains=term)
-        for name in FIELDS:
-            condition |= Q(**{f"{name}__icontains": term})
-        resources = resources.filter(condition)
+    resources = matching(
+        Resource.objects.filter(
+            status=Resource.Status.ACTIVE, owner__status="member"
+        ).select_related("owner"),
+        " ".join(terms),
+    )
     return [
         SearchHit(
             title=resource.name,

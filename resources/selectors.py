@@ -5,19 +5,26 @@ from __future__ import annotations
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from ptce.search_providers import parse_terms
+from ptce.search_providers import fold, parse_terms
 
 from .models import Closure, Resource, ResourceManager
 
-TEXT_FIELDS = (
-    "name",
-    "summary",
-    "description",
-    "equipment_present",
-    "staff_role",
-    "staff_skills",
-    "owner__name",
-)
+
+def matching(resources: QuerySet[Resource], text: str) -> QuerySet[Resource]:
+    """The resources whose words (or owner's name) start with every word of `text`.
+
+    Accent- and case-insensitive ("velo", "VÉLO" and "vélo" find "Atelier vélo"),
+    word by word, on the folded columns (Resource.search_text, filled in save();
+    Organisation.name_sort): a plain LIKE, alike on SQLite and PostgreSQL, one query.
+    """
+    for term in parse_terms(text):
+        folded = fold(term)
+        resources = resources.filter(
+            Q(search_text__contains=f" {folded}")
+            | Q(owner__name_sort__startswith=folded)
+            | Q(owner__name_sort__contains=f" {folded}")
+        )
+    return resources
 
 
 def catalogue(
@@ -40,11 +47,7 @@ def catalogue(
         resources = resources.filter(capacity__gte=capacity)
     if accessible:
         resources = resources.filter(wheelchair_accessible=True)
-    for term in parse_terms(text):
-        condition = Q()
-        for name in TEXT_FIELDS:
-            condition |= Q(**{f"{name}__icontains": term})
-        resources = resources.filter(condition)
+    resources = matching(resources, text)
     # Photos with their renditions: the cards' images cost no query per card.
     return resources.prefetch_related("photos__image__renditions").order_by(
         "kind", "name", "pk"

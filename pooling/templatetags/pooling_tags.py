@@ -3,7 +3,6 @@ from __future__ import annotations
 from django import template
 
 from pooling import selectors
-from ptce.personcache import person_value
 
 register = template.Library()
 
@@ -15,10 +14,7 @@ def pooling_header_link(context):
     user = getattr(request, "user", None)
     count = 0
     if user is not None and user.is_authenticated:
-        # Cached per person; any booking or approver change forgets it (apps.py).
-        count = person_value(
-            selectors.PENDING_COUNT, user.pk, lambda: selectors.pending_count(user)
-        )
+        count = selectors.pending_count_for(request)
     current = getattr(getattr(request, "resolver_match", None), "app_name", "")
     return {"count": count, "current": current in ("pooling", "resources")}
 

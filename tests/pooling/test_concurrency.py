@@ -7,8 +7,12 @@ releases them together so their transactions really overlap.
 from __future__ import annotations
 
 import os
+import random
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -23,6 +27,7 @@ from pooling.services import (
     booking_set_request,
 )
 from ptce.models import AuditEvent
+from tests.concurrency import run_concurrently
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.pooling.conftest import NOW, paris
 from tests.pooling.factories import (
@@ -263,3 +268,242 @@ def test_twenty_changes_and_requests_on_a_quantity_get_exactly_the_free_units():
         )
         == 5
     )
+
+
+# --- Quotas --------------------------------------------------------------------------
+QUOTA_HOURS = Decimal("10")
+CONCURRENCY_QUOTA = 20
+SIDE = 10  # requests approved, and bookings cancelled, while the month closes
+
+
+def _coordinator():
+    from django.contrib.auth.models import Group
+
+    from members.permissions import COORDINATORS_GROUP
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    user.groups.add(Group.objects.get_or_create(name=COORDINATORS_GROUP)[0])
+    return user
+
+
+@pytest.mark.parametrize("target", ["kind", "resource"])
+def test_concurrent_requests_never_go_over_a_quota(target):
+    """20 requests of 2 h each: every one fits a 10 h quota alone, not together.
+
+    "kind": each request books a different room (no resource lock in common), capped
+    by a quota on every premises; "resource": each books one unit of a 20-unit
+    resource capped on that resource. Exactly 5 are granted, the others get the
+    French quota message, and nothing else is written for them.
+    """
+    from pooling.ledger.models import LedgerLine
+    from pooling.ledger.quota_services import quota_set
+    from pooling.quotas import CODE
+
+    owner = OrganisationFactory(name="Maison des associations")
+    borrower, people = _people(CONCURRENCY_QUOTA)
+    if target == "kind":
+        resources = [
+            ResourceFactory(
+                owner=owner,
+                approval_required=False,
+                price_unit="hour",
+                price_amount=Decimal("12.00"),
+            )
+            for _ in people
+        ]
+        quota_set(
+            by=_coordinator(),
+            organisation=borrower,
+            hours_per_month=QUOTA_HOURS,
+            resource_kind="premises",
+        )
+    else:
+        shared = EquipmentFactory(
+            owner=owner,
+            quantity=CONCURRENCY_QUOTA,
+            approval_required=False,
+            price_unit="hour",
+            price_amount=Decimal("3.00"),
+        )
+        resources = [shared] * len(people)
+        quota_set(
+            by=_coordinator(),
+            organisation=borrower,
+            hours_per_month=QUOTA_HOURS,
+            resource=shared,
+        )
+    for resource in set(resources):
+        open_every_day(resource)
+    resource_of = {person.pk: resources[i] for i, person in enumerate(people)}
+
+    results = _race(
+        lambda person: booking_request(
+            resource=resource_of[person.pk],
+            organisation=borrower,
+            by=person,
+            start=START,
+            end=END,
+            now=NOW,
+        ),
+        people,
+    )
+
+    won, lost = _outcomes(results)
+    granted = int(QUOTA_HOURS // 2)
+    assert len(won) == granted
+    assert len(lost) == CONCURRENCY_QUOTA - granted
+    for error in lost:
+        assert [p.code for p in error.problems] == [CODE]
+        message = error.messages[0].replace("\u00a0", " ").replace("\u202f", " ")
+        assert message.startswith("Quota dépassé : "), message
+        assert "il reste 0 h et cette demande porte sur 2 h" in message
+    bookings = Booking.objects.filter(organisation=borrower)
+    assert bookings.count() == granted
+    assert {b.status for b in bookings} == {Booking.Status.CONFIRMED}
+    # Nothing half-written: one charge and one audit record per granted booking only.
+    assert LedgerLine.objects.filter(user=borrower).count() == granted
+    assert set(LedgerLine.objects.values_list("booking_id", flat=True)) == {
+        b.pk for b in won
+    }
+    assert AuditEvent.objects.filter(action="pooling.booking.request").count() == (
+        granted
+    )
+
+
+# --- Closing a month while its bookings are confirmed and cancelled ------------------
+def _deferred_closed_month_guard():
+    """A PostgreSQL trigger, checked when each ledger line commits: its month must not
+    be closed by then. Closing and writing lines must be serialised for it to hold."""
+    from pooling.ledger.models import ClosedMonth, LedgerLine
+
+    lines, closed = LedgerLine._meta.db_table, ClosedMonth._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            CREATE OR REPLACE FUNCTION test_line_not_in_closed_month() RETURNS trigger
+            LANGUAGE plpgsql AS $$
+            BEGIN
+                IF EXISTS (SELECT 1 FROM {closed} WHERE period = NEW.period) THEN
+                    RAISE EXCEPTION 'ledger line % committed into closed month %',
+                        NEW.id, NEW.period;
+                END IF;
+                RETURN NULL;
+            END $$;
+            DROP TRIGGER IF EXISTS test_line_not_in_closed_month ON {lines};
+            CREATE CONSTRAINT TRIGGER test_line_not_in_closed_month
+                AFTER INSERT ON {lines} DEFERRABLE INITIALLY DEFERRED
+                FOR EACH ROW EXECUTE FUNCTION test_line_not_in_closed_month();
+            """
+        )
+
+    def drop():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DROP TRIGGER IF EXISTS test_line_not_in_closed_month ON {lines};"
+                "DROP FUNCTION IF EXISTS test_line_not_in_closed_month();"
+            )
+
+    return drop
+
+
+def test_month_closing_races_confirmations_and_cancellations():
+    """A coordinator closes last month while 10 of its requests are approved and 10 of
+    its confirmed bookings are cancelled in time, all at once (requests that started
+    before the month ended, hence their `now`). No line is ever committed into the
+    closed month: each lands in it before the close or in the next month as an
+    adjustment; none is lost; the closed month reads the same afterwards."""
+    from unittest import mock
+
+    from pooling import permissions
+    from pooling.ledger import periods
+    from pooling.ledger import services as ledger
+    from pooling.ledger.models import ClosedMonth, LedgerLine
+    from pooling.ledger.selectors import ptce_statement
+    from pooling.services import booking_cancel, booking_decide
+
+    month = periods.previous_month(periods.current_month())
+    following = periods.next_month(month)
+    month_start, _month_end = periods.bounds(month)
+    early = month_start - timedelta(days=3)
+    owner = OrganisationFactory(name="Maison des associations")
+    owner_referent = MembershipFactory(organisation=owner, role="referent").user
+    borrower, people = _people(2 * SIDE)
+    coordinator = _coordinator()
+    rooms = [
+        ResourceFactory(
+            owner=owner,
+            approval_required=True,
+            price_unit="hour",
+            price_amount=Decimal("10.00"),
+            cancellation_notice_hours=48,
+        )
+        for _ in range(2 * SIDE)
+    ]
+    for room in rooms:
+        open_every_day(room)
+    requests = []
+    for index, (room, person) in enumerate(zip(rooms, people, strict=True)):
+        start = month_start + timedelta(days=10 + index % 15, hours=10)
+        requests.append(
+            booking_request(
+                resource=room,
+                organisation=borrower,
+                by=person,
+                start=start,
+                end=start + timedelta(hours=2),
+                now=early,
+            )
+        )
+    to_approve, to_cancel = requests[:SIDE], requests[SIDE:]
+    for booking in to_cancel:
+        booking_decide(booking=booking, by=owner_referent, approve=True, now=early)
+    assert LedgerLine.objects.filter(period=month).count() == SIDE
+    drop_guard = _deferred_closed_month_guard()
+    closed_statement = {}
+
+    def work(index):
+        time.sleep(random.random() * 0.05)
+        if index == 0:
+            ledger.month_close(period=month, by=coordinator)
+            statement = ptce_statement(period=month)
+            closed_statement["lines"] = sorted(line.pk for line in statement.lines)
+            return "closed"
+        if index <= SIDE:
+            return booking_decide(
+                booking=to_approve[index - 1],
+                by=owner_referent,
+                approve=True,
+                now=early,
+            )
+        booking = to_cancel[index - SIDE - 1]
+        return booking_cancel(booking=booking, by=booking.booked_by, now=early)
+
+    try:
+        with mock.patch.object(permissions, "timezone", mock.Mock(now=lambda: early)):
+            results = run_concurrently(2 * SIDE + 1, work)
+    finally:
+        drop_guard()
+
+    assert results[0] == "closed", results[0]
+    assert all(isinstance(r, Booking) for r in results[1:]), [
+        r for r in results[1:] if not isinstance(r, Booking)
+    ]
+    assert ClosedMonth.objects.filter(period=month).count() == 1
+    lines = LedgerLine.objects.filter(booking__in=requests)
+    # Never lost: one charge per confirmed booking, one reversal per cancellation.
+    for booking in requests:
+        assert lines.filter(booking=booking, kind="charge").count() == 1
+    for booking in to_cancel:
+        assert lines.filter(booking=booking, kind="reversal").count() == 1
+    assert not lines.filter(booking__in=to_approve, kind="reversal").exists()
+    # Each in the closed month (written before it closed) or the next one.
+    assert set(lines.values_list("period", flat=True)) <= {month, following}
+    assert set(lines.values_list("service_month", flat=True)) == {month}
+    # The closed month reads today exactly as it did right after closing.
+    assert (
+        sorted(line.pk for line in ptce_statement(period=month).lines)
+        == closed_statement["lines"]
+    )
+    late = lines.filter(period=following)
+    assert all(line.is_adjustment for line in late)
