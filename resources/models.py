@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ptce.search_providers import fold_words
 
@@ -314,14 +315,16 @@ class OpeningPeriod(models.Model):
     midnight at the end of the day.
     """
 
+    # Labels with their own context: a capitalised « Jeudi » for a form label must
+    # not replace Django's own « jeudi » in every formatted date of the site.
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+        MONDAY = 0, pgettext_lazy("weekday label", "Monday")
+        TUESDAY = 1, pgettext_lazy("weekday label", "Tuesday")
+        WEDNESDAY = 2, pgettext_lazy("weekday label", "Wednesday")
+        THURSDAY = 3, pgettext_lazy("weekday label", "Thursday")
+        FRIDAY = 4, pgettext_lazy("weekday label", "Friday")
+        SATURDAY = 5, pgettext_lazy("weekday label", "Saturday")
+        SUNDAY = 6, pgettext_lazy("weekday label", "Sunday")
 
     resource = models.ForeignKey(
         Resource, on_delete=models.CASCADE, related_name="opening_periods"

@@ -132,3 +132,18 @@ def test_search_is_one_query_whatever_the_terms(
     for query in ("velo", "atelier vélo canal"):
         with django_assert_num_queries(1):
             search_resources(parse_terms(query), user=None, limit=10)
+
+
+def test_weekday_labels_do_not_change_how_dates_read():
+    """« Jeudi » labels the opening-hours form; dates keep Django's « jeudi »."""
+    import datetime
+
+    from django.utils import formats, translation
+
+    from resources.models import OpeningPeriod
+
+    with translation.override("fr"):
+        assert OpeningPeriod.Weekday.THURSDAY.label == "Jeudi"
+        assert formats.date_format(datetime.date(2026, 12, 3), "l j F") == (
+            "jeudi 3 décembre"
+        )
