@@ -14,13 +14,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from . import permissions, services
 from .forms import BatchDecisionForm, CancelForm
 from .models import Booking
+from .views import report_decisions
 
 
 def _may_open(user) -> bool:
@@ -96,18 +97,7 @@ class BookingDecisionView(_BookingAdminView):
             approve=form.cleaned_data["decision"] == form.APPROVE,
             reason=form.cleaned_data["reason"],
         )
-        if result.done:
-            messages.success(
-                request,
-                ngettext(
-                    "%(n)d request handled.",
-                    "%(n)d requests handled.",
-                    len(result.done),
-                )
-                % {"n": len(result.done)},
-            )
-        for booking, message in result.refused:
-            messages.error(request, f"{booking} : {message}")
+        report_decisions(request, result)
         if result.refused and not result.done:
             return self.render_to_response(self.get_context_data(form=form), status=403)
         return redirect("bookings:index")

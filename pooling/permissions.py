@@ -99,6 +99,12 @@ def can_decide(user, booking: Booking) -> bool:
 def can_cancel(user, booking: Booking) -> bool:
     if not booking.is_active or booking.end <= timezone.now():
         return False
+    return _either_side(user, booking)
+
+
+def _either_side(user, booking: Booking) -> bool:
+    """The booker and their structure's référents, the owner's approvers, the
+    coordinators."""
     return (
         booking.booked_by_id == getattr(user, "pk", None)
         and _signed_in(user)
@@ -114,13 +120,7 @@ def can_change(user, booking: Booking, *, now=None) -> bool:
     (the same people as for cancelling)."""
     if not booking.is_active or booking.start <= (now or timezone.now()):
         return False
-    return (
-        booking.booked_by_id == getattr(user, "pk", None)
-        and _signed_in(user)
-        or is_referent(user, booking.organisation)
-        or is_approver(user, booking.resource)
-        or is_coordinator(user)
-    )
+    return _either_side(user, booking)
 
 
 def is_booker_side(user, booking: Booking) -> bool:

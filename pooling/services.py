@@ -420,16 +420,7 @@ def booking_decide(
     fields = ["status", "decided_by", "decided_at", "decision_reason"]
     if approve:
         _freeze_price(booking, now)
-        fields += [
-            "priced_at",
-            "price_unit",
-            "unit_price",
-            "price_units",
-            "amount_excl_vat",
-            "vat_regime",
-            "vat_rate",
-            "vat_amount",
-        ]
+        fields += PRICE_FIELDS
     booking.save(update_fields=fields)
     if approve:
         ledger.record_confirmation(booking=booking, by=by)

@@ -311,6 +311,20 @@ def booking_decide(request, pk: int):
 APPROVALS_PAGE_SIZE = 50
 
 
+def report_decisions(request, result) -> None:
+    """What a batch of decisions did, as messages (the site's queue and the admin's)."""
+    if result.done:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d request handled.", "%(n)d requests handled.", len(result.done)
+            )
+            % {"n": len(result.done)},
+        )
+    for booking, message in result.refused:
+        messages.error(request, f"{booking} : {message}")
+
+
 @login_required
 def approvals(request):
     queue = selectors.pending_for_approver(request.user)
@@ -322,18 +336,7 @@ def approvals(request):
             approve=form.cleaned_data["decision"] == form.APPROVE,
             reason=form.cleaned_data["reason"],
         )
-        if result.done:
-            messages.success(
-                request,
-                ngettext(
-                    "%(n)d request handled.",
-                    "%(n)d requests handled.",
-                    len(result.done),
-                )
-                % {"n": len(result.done)},
-            )
-        for booking, message in result.refused:
-            messages.error(request, f"{booking} : {message}")
+        report_decisions(request, result)
         return redirect("pooling:approvals")
     # Soonest first, a page at a time: the form still accepts any request of the
     # whole queue, the page only shows APPROVALS_PAGE_SIZE of them.

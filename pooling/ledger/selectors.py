@@ -164,11 +164,11 @@ def closed_months(limit: int = 24) -> list[ClosedMonth]:
 def statement_organisations(user) -> list[Organisation]:
     """The structures whose statements `user` may read (see permissions)."""
     if is_coordinator(user):
-        return list(Organisation.objects.order_by("name"))
+        return list(Organisation.objects.order_by("name_sort", "pk"))
     if not user.is_authenticated:
         return []
     return list(
         Organisation.objects.filter(
             memberships__user=user, memberships__role=Membership.Role.REFERENT
-        ).order_by("name")
+        ).order_by("name_sort", "pk")
     )
