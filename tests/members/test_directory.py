@@ -10,8 +10,9 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# The layout's main menu and footer links: cached, but cold in a test (home.selectors).
-LAYOUT_COLD_QUERIES = 5
+# The layout's main menu and footer links (home.selectors) and the news feed links in
+# the head (news_tags): cached, but cold in a test.
+LAYOUT_COLD_QUERIES = 6
 
 
 def test_directory_lists_member_structures_only(client):
