@@ -169,8 +169,10 @@ def page_facts(env: dict) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
 
     signed_in = Client()
     signed_in.force_login(User.objects.get(email="bench@bench.ptce.fr"))
+    # The moderator (bench/gen_posts.py) only for the pages that need one (--pages).
     moderator = Client()
-    moderator.force_login(User.objects.get(email=MODERATOR))
+    if any("(moderator)" in name for name in PAGES):
+        moderator.force_login(User.objects.get(email=MODERATOR))
     facts = {}
     for who, client in (("visitor", Client()), ("signed in", signed_in)):
         for name, path in PAGES.items():
@@ -184,7 +186,9 @@ def page_facts(env: dict) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
             facts[f"{who}|{name}"] = (len(queries), len(response.content))
     cookies = {
         "bench": f"sessionid={signed_in.cookies['sessionid'].value}",
-        "moderator": f"sessionid={moderator.cookies['sessionid'].value}",
+        "moderator": f"sessionid={moderator.cookies['sessionid'].value}"
+        if "sessionid" in moderator.cookies
+        else "",
     }
     return facts, cookies
 
