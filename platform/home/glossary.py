@@ -105,7 +105,10 @@ def _compile(variants: tuple[str, ...]) -> re.Pattern[str] | None:
     if not forms:
         return None
     alternation = "|".join(re.escape(form) for form in forms)
-    return re.compile(rf"(?<!\w)(?:{alternation})(?!\w)")
+    # A whole word, and never a piece of an address: not after "@", "." or "/", not
+    # before "@" or a ".xx" (contact@demo.ptce.fr, www.ptce.fr); a full stop that ends
+    # the sentence is fine.
+    return re.compile(rf"(?<![\w@./])(?:{alternation})(?!\w)(?!\.\w)(?!@)")
 
 
 def _inside(found: tuple[int, int], fence: tuple[int, int]) -> bool:

@@ -18,7 +18,8 @@ def load(ctx: DemoContext) -> None:
         author=ctx.people["coordinator"],
         title="Bienvenue sur la plateforme du PTCE",
         message=(
-            "Retrouvez ici les structures membres du pôle. Les ressources "
-            "partagées, l’agenda commun et le forum arrivent bientôt."
+            "Retrouvez ici les structures membres du pôle, réservez les salles, "
+            "le matériel et le temps de travail qu’elles partagent, lisez les "
+            "actualités et échangez dans le forum. L’agenda commun arrive bientôt."
         ),
     )

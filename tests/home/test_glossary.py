@@ -145,3 +145,14 @@ def test_slug_is_derived_from_the_term():
     term = GlossaryTerm.objects.create(term="Société coopérative", definition="x")
     assert term.slug == "societe-cooperative"
     assert term.get_absolute_url() == "/glossaire/#societe-cooperative"
+
+
+def test_terms_inside_addresses_are_untouched():
+    ptce = entry("PTCE", "ptce", "Pôle territorial de coopération économique.")
+    html = annotate(
+        "<p>Écrivez à contact@demo.ptce.fr ou ptce@exemple.fr, voir www.ptce.fr/a.</p>",
+        [ptce],
+    )
+    assert marked(html, "ptce") == 0
+    html = annotate("<p>Bienvenue au PTCE. Le PTCE vous répond.</p>", [ptce])
+    assert marked(html, "ptce") == 1  # before a full stop, as a word: still marked
