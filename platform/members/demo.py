@@ -401,10 +401,50 @@ def _join_request(ctx: DemoContext) -> None:
         )
 
 
+# A few structures show a logo on their directory card and profile.
+LOGO_COLOURS = {
+    "recyclerie-du-canal": (20, 110, 80),
+    "pignon-libre": (200, 90, 40),
+    "cooperative-batir-ensemble": (60, 80, 160),
+    "mutuelle-entraide-rhone": (150, 50, 110),
+}
+
+
+def _logo(slug: str, colour: tuple[int, int, int]):
+    """A small drawn logo: a coloured square with two rings (no binary file in git)."""
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image, ImageDraw
+
+    picture = Image.new("RGB", (240, 240), colour)
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse([40, 60, 140, 160], outline="white", width=14)
+    draw.ellipse([100, 80, 200, 180], outline=(250, 220, 120), width=14)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return ImageFile(buffer, name=f"{slug}.png")
+
+
+def _logos(ctx: DemoContext) -> None:
+    from .selectors import organisation_referents
+
+    for slug, colour in LOGO_COLOURS.items():
+        organisation = ctx.organisations.get(slug)
+        if organisation is None or organisation.logo:
+            continue
+        services.organisation_update_profile(
+            organisation=organisation,
+            by=organisation_referents(organisation)[0],
+            data={"logo": _logo(slug, colour)},
+        )
+
+
 @register("members")
 def load(ctx: DemoContext) -> None:
     _team(ctx)
     _structures(ctx)
+    _logos(ctx)
     _join_request(ctx)
     ctx.logins += [
         ("coordinator (Wagtail admin at /cms/)", COORDINATOR_EMAIL),
