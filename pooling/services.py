@@ -294,6 +294,12 @@ def booking_set_request(
         raise BookingRefused(
             [Problem(Code.CLASH, _("This slot was just booked by someone else."))]
         ) from error
+    # Requests are bulk-created (no post_save): the approvers' header counts, once
+    # per resource whose requests wait for a decision.
+    for resource_id in {
+        b.resource_id for b in bookings if b.status == b.Status.PENDING
+    }:
+        pending_counts_forget(resource_id)
     for booking in bookings:
         _after_request(booking, by)
     return bookings
@@ -353,8 +359,6 @@ def _create(
 
 
 def _after_request(booking: Booking, by: User) -> None:
-    # Requests are bulk-created (no post_save): the approvers' header counts.
-    pending_counts_forget(booking.resource_id)
     audit_record(
         actor=by,
         action="pooling.booking.request",
