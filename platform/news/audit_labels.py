@@ -13,6 +13,9 @@ register(
         "news.submission.resubmit": _("News item corrected and proposed again"),
         "news.cosign.approve": _("Co-signature given"),
         "news.cosign.reject": _("Co-signature refused"),
+        "news.cosign.restart": _(
+            "Text changed after co-signing: co-signers asked again"
+        ),
         "news.workflow.approve": _("News item approved by the coordination"),
         "news.workflow.reject": _("News item sent back by the coordination"),
         "news.workflow.cancel": _("Review of a news item cancelled"),

@@ -10,7 +10,7 @@ from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_path
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page, Task, TaskState
+from wagtail.models import GroupApprovalTask, Orderable, Page, Task, TaskState
 from wagtail.search import index
 
 from .blocks import NewsBodyBlock
@@ -213,6 +213,31 @@ class CosignTask(Task):
     @classmethod
     def get_description(cls):
         return _("A référent of each co-signing member structure approves, in turn.")
+
+
+class CoordinationTask(GroupApprovalTask):
+    """Workflow step: the coordination approves and publishes.
+
+    A group approval that publishes only a text its co-signers approved: when the
+    text changed after their approval (a coordinator's correction), approving sends
+    the item back to the co-signing structures instead of publishing it.
+    """
+
+    class Meta:
+        verbose_name = _("approval by the coordination")
+        verbose_name_plural = _("approvals by the coordination")
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        from .workflows import coordination_task_action
+
+        return coordination_task_action(self, task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return _(
+            "The coordination approves and publishes the text the co-signing "
+            "structures approved."
+        )
 
 
 class CosignApproval(models.Model):

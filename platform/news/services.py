@@ -340,6 +340,39 @@ def cosign_approve(*, task_state: TaskState, by, comment: str = "") -> CosignApp
 
 
 @transaction.atomic
+def cosign_restart(*, task_state: TaskState, by) -> TaskState:
+    """The text changed after its co-signers approved it: they are asked again.
+
+    Called when the coordination approves a revision whose title, introduction,
+    image, body or co-signers differ from the text the co-signers approved (a
+    correction made after their approval). The coordination's step is closed
+    without publishing and co-signing starts again on the latest revision, from the
+    first structure; the coordination decides again afterwards.
+    """
+    from .models import CosignTask
+
+    state = _locked_state(task_state)
+    workflow_state = state.workflow_state
+    cosign = CosignTask.objects.filter(
+        workflow_tasks__workflow_id=workflow_state.workflow_id, active=True
+    ).first()
+    if cosign is None:  # a workflow without co-signing: nothing can publish it
+        raise ValidationError(_("This news item no longer awaits co-signing."))
+    state.status = TaskState.STATUS_CANCELLED
+    state.finished_at = timezone.now()
+    state.finished_by = by
+    state.save(update_fields=["status", "finished_at", "finished_by"])
+    workflow_state.update(user=by, next_task=cosign)
+    audit_record(
+        actor=by,
+        action="news.cosign.restart",
+        target=workflow_state.content_object.specific,
+        data={"task_state": state.pk},
+    )
+    return workflow_state.current_task_state
+
+
+@transaction.atomic
 def cosign_reject(*, task_state: TaskState, by, comment: str) -> TaskState:
     """A référent sends the item back to its author, saying what to change."""
     state = _locked_state(task_state)

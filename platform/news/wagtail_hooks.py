@@ -1,18 +1,20 @@
 """Wagtail admin: « Publish » never bypasses the co-signing structures.
 
-NewsPage.publish refuses a revision some co-signer has not approved (a 403 as a last
-resort); these hooks turn such a publish click into a saved draft with a message
-saying to submit it to the workflow, so the coordinator's edits are never lost.
+NewsPage.publish refuses a revision whose text the co-signers have not all approved
+(a 403 as a last resort, whatever the door); these hooks turn such a publish click
+into a saved draft with a message saying to submit it to the workflow, so the
+coordinator's edits are never lost.
 """
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from .models import NewsPage
-from .workflows import approved_ids, last_cosign_state
+from .workflows import is_cosigned
 
 PREFIX = "cosigners"
 
@@ -32,22 +34,7 @@ def _posted_structures(post) -> set[int]:
     return found
 
 
-def _keep_as_draft_if_uncosigned(request, page) -> None:
-    if request.method != "POST" or "action-publish" not in request.POST:
-        return
-    required = _posted_structures(request.POST)
-    if not required:
-        return
-    state = last_cosign_state(page) if page is not None and page.pk else None
-    if state is not None and state.status in (
-        state.STATUS_APPROVED,
-        state.STATUS_SKIPPED,
-    ):
-        if required <= approved_ids(state):
-            return
-    post = request.POST.copy()
-    post.pop("action-publish", None)
-    request.POST = post
+def _warn_kept_as_draft(request) -> None:
     messages.warning(
         request,
         _(
@@ -59,11 +46,41 @@ def _keep_as_draft_if_uncosigned(request, page) -> None:
 
 @hooks.register("before_create_page")
 def news_create_keeps_cosigned_drafts(request, parent_page, page_class):
-    if issubclass(page_class, NewsPage):
-        _keep_as_draft_if_uncosigned(request, None)
+    """A new item with co-signers has no approval yet: « Publish » saves a draft.
+
+    Done before the view runs: Wagtail's create view adds the page as live before
+    `before_publish_page` could stop it.
+    """
+    if not issubclass(page_class, NewsPage):
+        return
+    if request.method != "POST" or "action-publish" not in request.POST:
+        return
+    if not _posted_structures(request.POST):
+        return
+    post = request.POST.copy()
+    post.pop("action-publish", None)
+    request.POST = post
+    _warn_kept_as_draft(request)
 
 
-@hooks.register("before_edit_page")
+@hooks.register("before_publish_page")
 def news_edit_keeps_cosigned_drafts(request, page):
-    if isinstance(page.specific, NewsPage):
-        _keep_as_draft_if_uncosigned(request, page)
+    """The edit view saved the new revision: publish it only if it is co-signed.
+
+    Compares the text itself with what the co-signers approved, so a correction
+    made after their approval waits for them instead of going live.
+    """
+    if not isinstance(page, NewsPage) or page.pk is None:
+        return None
+    revision = page.get_latest_revision()
+    if revision is None or is_cosigned(revision):
+        return None
+    messages.warning(
+        request,
+        _(
+            "Saved as a draft, not published: the co-signing structures have not "
+            "all approved this text. Submit it to the workflow: they will be asked "
+            "again."
+        ),
+    )
+    return redirect("wagtailadmin_pages:edit", page.pk)

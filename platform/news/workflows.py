@@ -6,6 +6,9 @@ the door (the site's co-signing page or Wagtail's workflow actions).
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +57,30 @@ def revision_structures(revision) -> list[Organisation]:
     return [found[pk] for pk in ids if pk in found]
 
 
+# What co-signers sign: the text as readers will see it, and who signs it. Not the
+# slug, tags, SEO fields or publication dates, which the coordination may still set.
+SIGNED_FIELDS = ("title", "introduction", "main_image", "body")
+
+
+def signed_text(revision) -> str:
+    """A fingerprint of what the co-signers of `revision` approve.
+
+    Read from the revision's stored content (no query). Two revisions with the same
+    fingerprint publish the same text under the same structures' names.
+    """
+    content = revision.content or {}
+    signed = {name: content.get(name) for name in SIGNED_FIELDS}
+    body = signed["body"]
+    if isinstance(body, str):  # StreamField content is stored as JSON text
+        try:
+            signed["body"] = json.loads(body)
+        except ValueError:
+            pass
+    signed["cosigners"] = sorted(revision_structure_ids(revision))
+    canonical = json.dumps(signed, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def approved_ids(task_state: TaskState) -> set[int]:
     return set(task_state.cosign_approvals.values_list("organisation_id", flat=True))
 
@@ -99,6 +126,17 @@ def cosign_task_actions(obj, user) -> list[tuple[str, str, bool]]:
     ]
 
 
+def coordination_task_action(task, task_state, user, action_name, **kwargs):
+    """The coordination's decision; « approve » publishes only a co-signed text."""
+    if action_name == "approve":
+        page = task_state.workflow_state.content_object
+        if not is_cosigned(page.get_latest_revision()):
+            from . import services
+
+            return services.cosign_restart(task_state=task_state, by=user)
+    return GroupApprovalTask.on_action(task, task_state, user, action_name, **kwargs)
+
+
 # --- nothing goes live before every co-signer approved ---------------------------
 def last_cosign_state(page) -> TaskState | None:
     return _last_cosign_state(page.get_base_content_type().pk, str(page.pk))
@@ -118,7 +156,12 @@ def _last_cosign_state(base_content_type_id: int, object_id: str) -> TaskState |
 
 
 def is_cosigned(revision) -> bool:
-    """Every co-signer of `revision` approved in the latest co-signing round."""
+    """Every co-signer of `revision` approved this very text in the latest round.
+
+    Approvals are given to the text of the co-signing task's revision: a revision
+    whose title, introduction, main image, body or co-signers differ from it is not
+    co-signed, whoever saved it (a coordinator's correction included).
+    """
     required = set(revision_structure_ids(revision))
     if not required:
         return True
@@ -126,6 +169,10 @@ def is_cosigned(revision) -> bool:
     if state is None or state.status not in (
         TaskState.STATUS_APPROVED,
         TaskState.STATUS_SKIPPED,
+    ):
+        return False
+    if state.revision_id != revision.pk and signed_text(state.revision) != (
+        signed_text(revision)
     ):
         return False
     return required <= approved_ids(state)
@@ -152,12 +199,12 @@ class CosignPagePermissionTester(PagePermissionTester):
 @transaction.atomic
 def ensure_news_workflow() -> Workflow:
     """The news workflow and its two tasks, created once (by name)."""
-    from .models import CosignTask
+    from .models import CoordinationTask, CosignTask
 
     workflow, _ = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     if not workflow.workflow_tasks.exists():
         cosign, _ = CosignTask.objects.get_or_create(name=COSIGN_TASK_NAME)
-        coordination, created = GroupApprovalTask.objects.get_or_create(
+        coordination, created = CoordinationTask.objects.get_or_create(
             name=COORDINATION_TASK_NAME
         )
         if created:

@@ -34,7 +34,7 @@ def test_news_index_gets_the_news_workflow(news_index):
     assert workflow.name == WORKFLOW_NAME
     assert [t.specific.__class__.__name__ for t in workflow.tasks] == [
         "CosignTask",
-        "GroupApprovalTask",
+        "CoordinationTask",
     ]
 
 
