@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
 from django.db.models import DecimalField, F, Q, Sum
 
 from members.models import Membership, Organisation
 from members.permissions import is_coordinator
-from pooling.money import ZERO
+from pooling.money import ZERO, to_cents
 from pooling.netting import Charge, Transfer, balances, bilateral, settle
 
 from .models import ClosedMonth, LedgerLine
@@ -53,8 +54,10 @@ class Statement:
     nets: list[Net] = field(default_factory=list)
     balance: Decimal = ZERO
     transfers: list[Transfer] = field(default_factory=list)
-    # PTCE-wide statement only.
+    # PTCE-wide statement only: one page of the month's lines, and how many in all.
     lines: list[LedgerLine] = field(default_factory=list)
+    lines_page: Page | None = None
+    line_count: int = 0
     balances: list[tuple[Organisation, Decimal]] = field(default_factory=list)
 
 
@@ -64,12 +67,6 @@ def _lines(period: date):
         .select_related("user", "provider", "booking")
         .order_by("start", "pk")
     )
-
-
-def _charges(lines: list[LedgerLine]) -> list[Charge]:
-    return [
-        Charge(line.user_id, line.provider_id, line.amount_incl_vat) for line in lines
-    ]
 
 
 def _pair_charges(period: date) -> list[Charge]:
@@ -136,20 +133,46 @@ def structure_statement(*, organisation: Organisation, period: date) -> Statemen
     return statement
 
 
-def ptce_statement(*, period: date) -> Statement:
-    """Every line of `period`, each structure's balance and the fewest transfers."""
-    lines = list(_lines(period))
-    statement = Statement(period=period, closed=_closed(period), lines=lines)
-    orgs = {}
-    for line in lines:
-        orgs[line.user_id] = line.user
-        orgs[line.provider_id] = line.provider
-        statement.used_totals.add(line)
-    charges = _charges(lines)
+LINES_PER_PAGE = 100
+
+
+def ptce_lines(*, period: date):
+    """Every line of `period`, in date order (for the CSV export)."""
+    return _lines(period)
+
+
+def ptce_statement(
+    *, period: date, page: int | str | None = 1, per_page: int = LINES_PER_PAGE
+) -> Statement:
+    """Each structure's balance, the fewest transfers and one page of lines.
+
+    Balances, transfers and totals come from sums computed by the database, so the
+    page costs the same few queries for 20 lines a month or 5,000; the lines are
+    shown `per_page` at a time (every line is in the CSV export).
+    """
+    charges = _pair_charges(period)
     balance = balances(charges)
+    orgs = Organisation.objects.in_bulk(
+        {pk for charge in charges for pk in (charge.user, charge.provider)}
+    )
+    sums = LedgerLine.objects.filter(period=period).aggregate(
+        excl_vat=Sum("amount_excl_vat"), vat=Sum("vat_amount")
+    )
+    lines_page = Paginator(_lines(period), per_page).get_page(page)
+    statement = Statement(
+        period=period,
+        closed=_closed(period),
+        lines=list(lines_page),
+        lines_page=lines_page,
+        line_count=lines_page.paginator.count,
+        used_totals=Totals(
+            excl_vat=to_cents(sums["excl_vat"] or ZERO),
+            vat=to_cents(sums["vat"] or ZERO),
+        ),
+    )
     statement.balances = sorted(
         ((orgs[pk], amount) for pk, amount in balance.items()),
-        key=lambda item: item[0].name,
+        key=lambda item: (item[0].name_sort, item[0].pk),
     )
     statement.transfers = [
         Transfer(orgs[t.debtor], orgs[t.creditor], t.amount) for t in settle(balance)

@@ -152,16 +152,20 @@ def structure_statement_csv(request, slug: str, year: int, month: int):
     )
 
 
-def _ptce(request, year: int, month: int):
+# A printed PTCE statement stops there; every line is in the CSV export.
+PRINTED_LINES = 500
+
+
+def _ptce(request, year: int, month: int, **page):
     period = _period(year, month)
     if not permissions.can_view_ptce_statement(request.user):
         raise PermissionDenied
-    return selectors.ptce_statement(period=period)
+    return selectors.ptce_statement(period=period, **page)
 
 
 @login_required
 def ptce_statement(request, year: int, month: int):
-    statement = _ptce(request, year, month)
+    statement = _ptce(request, year, month, page=request.GET.get("page"))
     return render(
         request,
         "pooling/ledger/ptce_statement.html",
@@ -177,7 +181,7 @@ def ptce_statement(request, year: int, month: int):
 
 @login_required
 def ptce_statement_print(request, year: int, month: int):
-    statement = _ptce(request, year, month)
+    statement = _ptce(request, year, month, per_page=PRINTED_LINES)
     return render(
         request,
         "pooling/ledger/ptce_statement.html",
@@ -189,11 +193,13 @@ def ptce_statement_print(request, year: int, month: int):
 def ptce_statement_csv(request, year: int, month: int):
     from ptce.exports import export_response
 
-    statement = _ptce(request, year, month)
+    period = _period(year, month)
+    if not permissions.can_view_ptce_statement(request.user):
+        raise PermissionDenied
     return export_response(
-        filename=f"releve-ptce-{statement.period:%Y-%m}",
+        filename=f"releve-ptce-{period:%Y-%m}",
         columns=_columns(with_parties=True),
-        rows=statement.lines,
+        rows=selectors.ptce_lines(period=period).iterator(chunk_size=2000),
     )
 
 

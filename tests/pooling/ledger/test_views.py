@@ -190,3 +190,52 @@ def test_statement_csv(client, may):
     assert len(rows) == 3  # two rooms provided, one staff booking used
     assert any("40,00" in row for row in rows)
     assert "Salaire brut" in text
+
+
+def test_ptce_statement_pages_its_lines_and_keeps_the_month_totals(
+    client, may, coordinator, django_assert_max_num_queries, monkeypatch
+):
+    """Balances, transfers and totals are the whole month's; lines come a page at
+    a time (every line is in the CSV), and the query count does not grow."""
+    from pooling.ledger import selectors
+
+    a, b, c = may
+    url = reverse("pooling_ledger:ptce", kwargs={"year": 2026, "month": 5})
+    client.force_login(coordinator)
+    client.get(url)  # warm: the person's header caches
+    with django_assert_max_num_queries(9):
+        client.get(url)
+    room = PricedResourceFactory(owner=a, name="Salle Bleue")
+    for day in range(10, 31):
+        services.record_confirmation(
+            booking=make_booking(
+                room, b, paris(2026, 5, day, 9), paris(2026, 5, day, 10)
+            ),
+            by=None,
+        )
+    monkeypatch.setattr(
+        selectors.ptce_statement,
+        "__kwdefaults__",
+        {**selectors.ptce_statement.__kwdefaults__, "per_page": 10},
+    )
+    client.get(url)  # warm again: the writes changed the site's content version
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    html = response.content.decode()
+    assert "Lignes du mois (25)" in html
+    assert "Page 1 sur 3" in html
+    # 4 lines of the fixture (4 × 2 h × 20 € = 160 €) + 21 × 1 h × 20 € = 580 €.
+    assert "580,00\u00a0€" in html
+    # Alpha is owed 80 € (fixture) + 420 € by Bêta.
+    last = client.get(url, {"page": 3}).content.decode()
+    assert "Page 3 sur 3" in last and "580,00\u00a0€" in last
+    assert client.get(url, {"page": "abc"}).status_code == HTTPStatus.OK
+    assert client.get(url, {"page": "9999"}).status_code == HTTPStatus.OK
+    printed = client.get(
+        reverse("pooling_ledger:ptce_print", kwargs={"year": 2026, "month": 5})
+    ).content.decode()
+    assert "Page 1 sur" not in printed
+    csv = client.get(
+        reverse("pooling_ledger:ptce_csv", kwargs={"year": 2026, "month": 5})
+    ).content.decode("utf-8-sig")
+    assert len(csv.strip().splitlines()) == 1 + 25
