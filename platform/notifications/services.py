@@ -61,6 +61,10 @@ DELIVERY_BATCH = 100
 # within the task's soft time limit (a slow SMTP server must not kill the task
 # half-way, leaving claims to the lease).
 BATCH_SEND_SECONDS = 30
+# What went out is recorded every RECORD_EVERY e-mails of a batch: a worker killed
+# outright (no chance to record) leaves at most this many sent e-mails that the lease
+# and the sweeper will send again.
+RECORD_EVERY = 20
 MAX_ATTEMPTS = 5
 # Longer than the task's hard time limit: a claim older than this is a dead worker.
 CLAIM_LEASE = timedelta(minutes=10)
@@ -328,10 +332,12 @@ def delivery_send(*, delivery_id: int) -> SendOutcome:
 def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendOutcome]:
     """Send a batch, each delivery at most once, through one SMTP connection.
 
-    One statement claims the batch and one records what was sent, so the drain does
-    not pay two commits per e-mail. A delivery another run claimed is skipped. Should
-    the process die half-way, the unrecorded claims wait for the lease to expire and
-    the sweeper (the stable Message-ID lets mail clients drop a rare duplicate).
+    One statement claims the batch and one records each RECORD_EVERY e-mails sent,
+    so the drain does not pay two commits per e-mail. A delivery another run claimed
+    is skipped. Should the process be killed half-way, the claims not yet recorded
+    (at most RECORD_EVERY sent ones, and the one in flight) wait for the lease to
+    expire and the sweeper (the stable Message-ID lets mail clients drop those rare
+    duplicates).
     """
     outcomes = dict.fromkeys(delivery_ids, SKIPPED)
     claimed = _deliveries_claim(delivery_ids)
@@ -339,6 +345,7 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendOutcome]:
         return outcomes
     deadline = time.monotonic() + BATCH_SEND_SECONDS
     sent: list[EmailDelivery] = []
+    unrecorded: list[EmailDelivery] = []
     failed: list[tuple[EmailDelivery, OSError]] = []
     untried = list(claimed)
     try:
@@ -352,6 +359,10 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendOutcome]:
                 _reconnect(connection)
             else:
                 sent.append(delivery)
+                unrecorded.append(delivery)
+                if len(unrecorded) >= RECORD_EVERY:
+                    deliveries_mark_sent(deliveries=unrecorded)
+                    unrecorded = []
             if time.monotonic() > deadline:  # checked after a send: always progress
                 break
         _close(connection)
@@ -359,10 +370,10 @@ def deliveries_send(*, delivery_ids: list[int]) -> dict[int, SendOutcome]:
         # An unexpected error (a time limit, a bug): what went out is recorded and the
         # untried rows wait for the sweeper; the row in flight keeps its claim until
         # the lease ends (the sweeper gives up on it after MAX_ATTEMPTS).
-        deliveries_mark_sent(deliveries=sent)
+        deliveries_mark_sent(deliveries=unrecorded)
         _deliveries_release(untried, enqueue=False)
         raise
-    deliveries_mark_sent(deliveries=sent)
+    deliveries_mark_sent(deliveries=unrecorded)
     _deliveries_release(untried, enqueue=True)  # out of time: another task goes on
     outcomes.update(dict.fromkeys((d.pk for d in sent), SENT))
     for delivery, exc in failed:

@@ -156,11 +156,13 @@ def counting_backend(settings):
     return CountingBackend
 
 
-def test_a_batch_is_claimed_and_recorded_in_one_statement_each_over_one_connection(
+def test_a_batch_is_claimed_in_one_statement_and_recorded_every_few_e_mails(
     counting_backend, django_assert_num_queries
 ):
     ids = [_pending_delivery(to_address=f"p{i}@exemple.fr").pk for i in range(30)]
-    with django_assert_num_queries(2):  # the claim (UPDATE … RETURNING), the "sent"
+    # The claim (UPDATE … RETURNING), then "sent" after 20 e-mails and for the last 10.
+    assert services.RECORD_EVERY == 20
+    with django_assert_num_queries(3):
         outcomes = services.deliveries_send(delivery_ids=ids)
     assert {outcome.status for outcome in outcomes.values()} == {"sent"}
     assert counting_backend.opened == 1
@@ -266,6 +268,29 @@ def test_an_unexpected_error_mid_batch_records_what_went_out_and_keeps_the_rest(
     assert [m.to[0] for m in mail.outbox] == ["p0@exemple.fr"]
     assert services.outbox_sweep() == 1
     assert [m.to[0] for m in mail.outbox] == ["p0@exemple.fr", "p2@exemple.fr"]
+
+
+def test_a_worker_killed_mid_batch_leaves_at_most_record_every_e_mails_to_resend(
+    counting_backend,
+):
+    """A kill gives no chance to record anything: what is recorded before it bounds
+    what the sweeper sends again."""
+    ids = [_pending_delivery(to_address=f"p{i}@exemple.fr").pk for i in range(50)]
+    real_send = counting_backend.send_messages
+    seen = {}
+
+    def look_at_the_47th(self, messages):
+        if messages[0].to == ["p46@exemple.fr"]:  # 46 sent so far
+            seen["sent"] = EmailDelivery.objects.filter(status="sent").count()
+            seen["claimed"] = EmailDelivery.objects.filter(status="sending").count()
+        return real_send(self, messages)
+
+    with mock.patch.object(counting_backend, "send_messages", look_at_the_47th):
+        services.deliveries_send(delivery_ids=ids)
+    # Killed while sending the 47th, 40 would be recorded: 6 sent and unrecorded.
+    assert seen == {"sent": 40, "claimed": 10}
+    assert 46 - seen["sent"] <= services.RECORD_EVERY
+    assert EmailDelivery.objects.filter(status="sent").count() == 50
 
 
 def test_notify_enqueues_one_task_per_batch(monkeypatch, announce):
