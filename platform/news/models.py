@@ -232,6 +232,11 @@ class CoordinationTask(GroupApprovalTask):
 
         return coordination_task_action(self, task_state, user, action_name, **kwargs)
 
+    def get_actions(self, obj, user):
+        from .workflows import coordination_task_actions
+
+        return coordination_task_actions(self, obj, user)
+
     @classmethod
     def get_description(cls):
         return _(

@@ -13,8 +13,8 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from wagtail import hooks
 
-from .models import NewsPage
-from .workflows import is_cosigned
+from .models import CosignTask, NewsPage
+from .workflows import COSIGN_AGAIN, is_cosigned
 
 PREFIX = "cosigners"
 
@@ -84,3 +84,22 @@ def news_edit_keeps_cosigned_drafts(request, page):
         ),
     )
     return redirect("wagtailadmin_pages:edit", page.pk)
+
+
+@hooks.register("after_edit_page")
+def news_tell_when_cosigning_restarts(request, page):
+    """Edited and approved in one submit: say why the item was not published."""
+    if request.POST.get("workflow-action-name") not in ("approve", COSIGN_AGAIN):
+        return None
+    if not isinstance(page, NewsPage):
+        return None
+    task = NewsPage.objects.get(pk=page.pk).current_workflow_task
+    if task is not None and isinstance(task.specific, CosignTask):
+        messages.warning(
+            request,
+            _(
+                "The text changed since the co-signing structures approved it: it "
+                "is not published, and they are asked to approve it again."
+            ),
+        )
+    return None

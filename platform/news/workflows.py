@@ -126,11 +126,29 @@ def cosign_task_actions(obj, user) -> list[tuple[str, str, bool]]:
     ]
 
 
+COSIGN_AGAIN = "cosign_again"
+
+
+def coordination_task_actions(task, obj, user) -> list[tuple[str, str, bool]]:
+    """The coordination's buttons; on a changed text, « send back » replaces approve."""
+    actions = GroupApprovalTask.get_actions(task, obj, user)
+    revision = obj.get_latest_revision() if actions else None
+    if revision is None or is_cosigned(revision):
+        return actions
+    return [action for action in actions if action[0] != "approve"] + [
+        (COSIGN_AGAIN, _("Send back to the co-signers (the text changed)"), False)
+    ]
+
+
 def coordination_task_action(task, task_state, user, action_name, **kwargs):
-    """The coordination's decision; « approve » publishes only a co-signed text."""
-    if action_name == "approve":
+    """The coordination's decision; « approve » publishes only a co-signed text.
+
+    Approving a text changed since the co-signers approved it (edited and approved
+    in one submit, or a stale page) sends it back to them, as the button does.
+    """
+    if action_name in ("approve", COSIGN_AGAIN):
         page = task_state.workflow_state.content_object
-        if not is_cosigned(page.get_latest_revision()):
+        if action_name == COSIGN_AGAIN or not is_cosigned(page.get_latest_revision()):
             from . import services
 
             return services.cosign_restart(task_state=task_state, by=user)

@@ -224,9 +224,30 @@ def test_admin_edit_and_approve_in_one_click_sends_a_correction_to_the_cosigners
         }
     )
     edit = reverse("wagtailadmin_pages:edit", args=[cosigned.pk])
-    response = client.post(edit, data)
-    assert response.status_code == HTTPStatus.FOUND, response.content[:500]
+    response = client.post(edit, data, follow=True)
+    assert response.status_code == HTTPStatus.OK
+    assert "sollicitées à nouveau" in response.content.decode()
     page = NewsPage.objects.get(pk=cosigned.pk)
     assert not page.live
+    assert isinstance(current_state(page).task.specific, CosignTask)
+    assert asked(referents[0]) == 2
+
+
+def test_the_coordination_is_offered_to_send_a_changed_text_back(
+    cosigned, coordinator, referents
+):
+    def offered() -> list[str]:
+        page = NewsPage.objects.get(pk=cosigned.pk)
+        task = page.current_workflow_task.specific
+        return [name for name, _, _ in task.get_actions(page, coordinator)]
+
+    assert "approve" in offered() and "cosign_again" not in offered()
+    correct(cosigned, coordinator, introduction="Corrigée.")
+    assert "approve" not in offered()
+    assert "cosign_again" in offered() and "reject" in offered()
+    page = NewsPage.objects.get(pk=cosigned.pk)
+    page.current_workflow_task.specific.on_action(
+        page.current_workflow_task_state, coordinator, "cosign_again"
+    )
     assert isinstance(current_state(page).task.specific, CosignTask)
     assert asked(referents[0]) == 2
