@@ -8,15 +8,18 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseForbidden
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from ptce.addresses import client_address
+from ptce.views import same_origin
 
 from . import markup, permissions, selectors, services
 from .forms import (
@@ -123,7 +126,7 @@ def moderation_context(user, thread: Thread) -> dict:
     }
 
 
-def _posts_page(request, thread: Thread):
+def posts_page(request, thread: Thread):
     """One page of the thread: the one asked for, or the one holding the post that
     ?message= (links to a post), ?repondre= or ?citer= names."""
     queryset = selectors.visible_posts_queryset(
@@ -146,7 +149,7 @@ def _posts_page(request, thread: Thread):
 def _thread_context(request, thread: Thread, form=None, preview: str = "") -> dict:
     user = request.user
     memberships = permissions.memberships_of(user)
-    page_obj = _posts_page(request, thread)
+    page_obj = posts_page(request, thread)
     posts = list(page_obj.object_list)
     if form is None:
         form = PostForm(
@@ -244,17 +247,40 @@ def _commentable_page(request, page_id: int) -> Page:
     return page
 
 
+def _csrf_refusal(request):
+    """A signed-in person's POST needs its CSRF token; a visitor's, our origin.
+
+    The visitor's comment form carries no token, so that the page it sits in can be
+    served to every visitor from the page cache (ptce.pagecache): a token would be
+    one visitor's. A cross-site form cannot pass the origin check (as for the
+    language switcher, ptce.views.same_origin).
+    """
+    if getattr(request, "_dont_enforce_csrf_checks", False):  # Django's test client
+        return None
+    if request.user.is_authenticated:
+        return CsrfViewMiddleware(lambda _request: None).process_view(
+            request, None, (), {}
+        )
+    if not same_origin(request):
+        return HttpResponseForbidden()
+    return None
+
+
+@csrf_exempt  # checked by _csrf_refusal: the token for people, the origin for visitors
 def page_comment(request, page_id):
     """The comment form under a page posts here; errors and previews show here."""
     page = _commentable_page(request, page_id)
     if request.method != "POST":
         return redirect(page.url + "#forum")
+    refusal = _csrf_refusal(request)
+    if refusal is not None:
+        return refusal
     thread = services.page_thread(page=page, create=True)
     if not permissions.can_post(request.user, thread):
         raise PermissionDenied
     post, form, preview = _submit(request, thread)
     if post is not None:
-        return redirect(f"{page.url}#post-{post.pk}")
+        return redirect(post.get_absolute_url())
     return render(
         request,
         "forum/comment_form_page.html",
