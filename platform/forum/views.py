@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -37,6 +38,7 @@ from .models import Forum, Mode, Post, Thread
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 50
+QUEUE_PER_PAGE = 50
 GUEST_SESSION_KEY = "forum_guest_posts"
 
 
@@ -455,28 +457,48 @@ def _require_queue_access(request) -> None:
         raise PermissionDenied
 
 
-def _filtered_queue(request) -> tuple[list[Post], dict]:
-    queue = selectors.moderation_queue(user=request.user)
+def _filtered_queue(request):
+    """The queue as filtered by ?auteur= (a person) or ?adresse= (a visitor's
+    address), the filters to show, and the query string that keeps them."""
+    queue = selectors.moderation_queue_queryset(user=request.user)
     filters: dict = {}
+    query: dict = {}
     author = request.GET.get("auteur", "")
     email = request.GET.get("adresse", "")[:254]
-    if author.isdigit():
-        queue = [p for p in queue if p.author_id == int(author)]
-        filters["author"] = queue[0].author if queue else None
+    if author.isdigit() and len(author) <= 12:
+        queue = queue.filter(author_id=int(author))
+        filters["author_id"] = int(author)
+        query["auteur"] = author
     elif email:
-        queue = [p for p in queue if p.guest_email.lower() == email.lower()]
+        queue = queue.filter(author__isnull=True, guest_email__iexact=email)
         filters["email"] = email
-    return queue, filters
+        query["adresse"] = email
+    return queue, filters, query
 
 
 @login_required
 def queue(request):
+    """The moderation queue, QUEUE_PER_PAGE items a page, oldest first; batch
+    actions apply to the checked items of the page shown, filters are kept."""
     _require_queue_access(request)
-    items, filters = _filtered_queue(request)
-    form = BulkForm(request.POST or None, post_ids=[p.pk for p in items])
+    queryset, filters, query = _filtered_queue(request)
+    page_obj = Paginator(queryset, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    items = list(page_obj.object_list)
+    if "author_id" in filters:  # named only when one of their posts is shown
+        filters["author"] = items[0].author if items else None
+    checked = []
+    if request.method == "POST":
+        # What was checked on the page shown, still waiting and still this
+        # moderator's to decide (the queue may have moved since the page was read).
+        wanted = [int(v) for v in request.POST.getlist("posts") if v.isdigit()]
+        checked = list(queryset.filter(pk__in=wanted[:QUEUE_PER_PAGE]))
+    form = BulkForm(
+        request.POST or None,
+        post_ids=[p.pk for p in (checked if request.method == "POST" else items)],
+    )
     if request.method == "POST":
         if form.is_valid():
-            chosen = [p for p in items if p.pk in set(form.cleaned_data["posts"])]
+            chosen = [p for p in checked if p.pk in set(form.cleaned_data["posts"])]
             done = services.posts_decide(
                 posts=chosen,
                 moderator=request.user,
@@ -495,6 +517,8 @@ def queue(request):
         "forum/moderation/queue.html",
         {
             "items": items,
+            "page_obj": page_obj,
+            "extra": f"&{urlencode(query)}" if query else "",
             "filters": filters,
             "form": form,
             "reasons": selectors.rejection_reasons(),
