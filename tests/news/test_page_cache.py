@@ -178,3 +178,20 @@ def test_news_query_counts_stay_fixed_for_visitors_and_members(
     assert few == many, counts
     assert few[:2] == [0, 0]  # visitors: from the page cache
     assert few[2] <= INDEX_BUDGET and few[3] <= PAGE_BUDGET, few
+
+
+def test_an_approval_alone_makes_cached_pages_stale(
+    news_index, make_news, moderator, member, monkeypatch
+):
+    """Publishing writes with update() (no signal): the service says so itself,
+    not only through whatever else it saves (audit record, notifications)."""
+    page = make_news()
+    thread = forum_services.page_thread(page=page, create=True)
+    post = forum_services.post_submit(thread=thread, by=member, body="Validé après")
+    reader = Client()
+    _warm(reader, page.url)
+    assert "Validé après" not in reader.get(page.url).content.decode()
+    monkeypatch.setattr(forum_services, "audit_record", lambda **kwargs: None)
+    monkeypatch.setattr(forum_services, "notify", lambda *args, **kwargs: None)
+    assert forum_services.post_approve(post=post, moderator=moderator)
+    assert "Validé après" in reader.get(page.url).content.decode()
