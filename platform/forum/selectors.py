@@ -20,6 +20,7 @@ from . import permissions
 from .models import Flag, Forum, Post, RejectionReason, Thread
 
 POST_RELATED = ("author", "organisation", "reply_to__author")
+QUEUE_PER_PAGE = 50  # the moderation queue, on the site and in the admin
 
 
 def forums_for(*, user: Any) -> list[Forum]:

@@ -38,7 +38,7 @@ from .models import Forum, Mode, Post, Thread
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 50
-QUEUE_PER_PAGE = 50
+QUEUE_PER_PAGE = selectors.QUEUE_PER_PAGE
 GUEST_SESSION_KEY = "forum_guest_posts"
 
 

@@ -216,3 +216,23 @@ def test_queue_page_weighs_one_page_whatever_the_queue(
     with django_assert_max_num_queries(12):
         response = client.get(reverse("forum:queue"))
     assert response.content.decode().count('name="posts"') == min(size, QUEUE_PER_PAGE)
+
+
+def test_wagtail_admin_queue_is_paginated_too(client, moderator, waiting):
+    from django.contrib.auth.models import Permission
+
+    moderator.user_permissions.add(
+        Permission.objects.get(
+            codename="access_admin", content_type__app_label="wagtailadmin"
+        )
+    )
+    client.force_login(moderator)
+    url = reverse("forum_admin_queue")
+    first = client.get(url).content.decode()
+    decide = [reverse("forum:queue_item", args=[p.pk]) for p in waiting]
+    assert sum(link in first for link in decide) == QUEUE_PER_PAGE
+    assert 'aria-label="Pagination"' in first and "?p=2" in first
+    second = client.get(url, {"p": 2}).content.decode()
+    assert sum(link in second for link in decide) == len(waiting) - QUEUE_PER_PAGE
+    for odd in ("x", "0", "99999"):
+        assert client.get(url, {"p": odd}).status_code == HTTPStatus.OK

@@ -195,3 +195,23 @@ def test_an_approval_alone_makes_cached_pages_stale(
     monkeypatch.setattr(forum_services, "notify", lambda *args, **kwargs: None)
     assert forum_services.post_approve(post=post, moderator=moderator)
     assert "Validé après" in reader.get(page.url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("number", "shown"),
+    [("abc", "N11"), ("0", "N00"), ("-1", "N11"), ("99", "N00"), ("1234567", "N11")],
+)
+def test_odd_index_page_numbers_show_a_real_page(
+    client, news_index, make_news, number, shown
+):
+    """Not numeric or too long: the first page; out of range: the last one. Each
+    answer is cached under its own page, never another's."""
+    for n in range(12):
+        make_news(f"N{n:02d}", published=dt.datetime(2026, 1, n + 1, tzinfo=PARIS))
+    client.get(news_index.url, {"page": 2})  # fill the cache with page 2 first
+    response = client.get(news_index.url, {"page": number})
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert shown in html
+    other = "N00" if shown == "N11" else "N11"
+    assert other not in html
