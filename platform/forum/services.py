@@ -23,6 +23,7 @@ from members.permissions import COORDINATORS_GROUP, MODERATORS_GROUP
 from notifications.rendering import absolute_url
 from notifications.services import email_enqueue, notify
 from ptce.pagecache import bump_content_version
+from ptce.personcache import person_forget
 from ptce.search_providers import fold
 from ptce.services import audit_record, model_update
 
@@ -781,6 +782,7 @@ def user_suspend(*, user: Any, by: Any, reason: str, until: datetime) -> Suspens
         raise ValidationError(_("You cannot suspend yourself."))
     suspension = Suspension.objects.create(user=user, reason=reason, until=until, by=by)
     user.__dict__.pop("_forum_suspended", None)
+    person_forget(permissions.SUSPENDED_UNTIL, [user.pk])
     audit_record(
         actor=by,
         action="forum.user.suspend",

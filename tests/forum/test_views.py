@@ -315,7 +315,7 @@ def test_commented_page_queries_are_fixed(
         assert client.get(article.url)["X-Page-Cache"] == "hit"
     client.force_login(member)
     client.get(article.url)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(12):
         assert "commentaire 1" in client.get(article.url).content.decode()
 
 
