@@ -42,7 +42,9 @@ def page_comments(context, page):
     waiting or rejected posts in place, nobody else's."""
     request = context["request"]
     user = request.user
-    thread = _page_thread(request, page) if page.pk else None
+    if page.pk is None:  # a preview of a page not saved yet: nothing to comment
+        return {"enabled": False}
+    thread = _page_thread(request, page)
     if thread is None and not getattr(page.specific_class, "accepts_comments", False):
         return {"enabled": False}
     from ..views import moderation_context, posts_page, reply_initial
