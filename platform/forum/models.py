@@ -233,9 +233,9 @@ class Post(models.Model):
         return f"{self.thread} #{self.pk}"
 
     def get_absolute_url(self) -> str:
+        # Threads and comments are paginated: ?message= opens the page holding it.
         if self.thread.page_id:
-            return f"{self.thread.page.url}#post-{self.pk}"
-        # The thread is paginated: ?message= opens the page holding this post.
+            return f"{self.thread.page.url}?message={self.pk}#post-{self.pk}"
         thread_url = reverse("forum:thread_detail", args=[self.thread_id])
         return f"{thread_url}?message={self.pk}#post-{self.pk}"
 

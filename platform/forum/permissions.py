@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from members.permissions import is_coordinator, is_moderator
 from members.selectors import user_memberships
+from ptce.personcache import person_value
 
 from .models import Forum, Mode, Post, Suspension, Thread
 
@@ -73,14 +74,31 @@ def can_view_thread(user: Any, thread: Thread) -> bool:
     )
 
 
+SUSPENDED_UNTIL = "forum-suspended-until"  # ptce.personcache: "" when not suspended
+
+
+def _suspended_until(user: Any):
+    until = (
+        Suspension.objects.filter(
+            user=user, lifted_at__isnull=True, until__gt=timezone.now()
+        )
+        .order_by("-until")
+        .values_list("until", flat=True)
+        .first()
+    )
+    return until or ""
+
+
 def is_suspended(user: Any) -> bool:
+    """Read on every page with a post form: the end of the person's suspension is
+    cached per person (ptce.personcache), forgotten by services.user_suspend and
+    the erasure of their data; the end date itself is compared with now."""
     if not _signed_in(user):
         return False
     cache = user.__dict__
     if "_forum_suspended" not in cache:
-        cache["_forum_suspended"] = Suspension.objects.filter(
-            user=user, lifted_at__isnull=True, until__gt=timezone.now()
-        ).exists()
+        until = person_value(SUSPENDED_UNTIL, user.pk, lambda: _suspended_until(user))
+        cache["_forum_suspended"] = bool(until) and until > timezone.now()
     return cache["_forum_suspended"]
 
 

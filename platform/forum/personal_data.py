@@ -11,7 +11,9 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from ptce.personal_data import register, user_addresses
+from ptce.personcache import person_forget
 
+from . import permissions
 from .models import Flag, Post, Subscription, Suspension
 
 
@@ -55,6 +57,7 @@ def erase_forum(user) -> None:
     Flag.objects.filter(by=user).delete()
     Subscription.objects.filter(user=user).delete()
     Suspension.objects.filter(user=user).delete()
+    person_forget(permissions.SUSPENDED_UNTIL, [user.pk])
     user.moderated_forums.clear()
 
 

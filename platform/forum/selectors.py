@@ -20,6 +20,7 @@ from . import permissions
 from .models import Flag, Forum, Post, RejectionReason, Thread
 
 POST_RELATED = ("author", "organisation", "reply_to__author")
+QUEUE_PER_PAGE = 50  # the moderation queue, on the site and in the admin
 
 
 def forums_for(*, user: Any) -> list[Forum]:
@@ -104,10 +105,14 @@ def moderated_forum_filter(user: Any) -> Q:
     return Q(thread__forum__moderators=user)
 
 
-def moderation_queue(*, user: Any, forum: Forum | None = None) -> list[Post]:
-    """Everything waiting for `user`: new, edited and flagged posts, oldest first."""
+def moderation_queue_queryset(
+    *, user: Any, forum: Forum | None = None
+) -> QuerySet[Post]:
+    """Everything waiting for `user`: new, edited and flagged posts, oldest first
+    (3 queries for any slice: the posts with their forum, thread, page, author,
+    structure and claimer, then their open flags with who raised them)."""
     if not permissions.can_moderate_anything(user):
-        return []
+        return Post.objects.none()
     posts = Post.objects.filter(
         moderated_forum_filter(user),
         queued_at__isnull=False,
@@ -116,13 +121,18 @@ def moderation_queue(*, user: Any, forum: Forum | None = None) -> list[Post]:
     if forum is not None:
         posts = posts.filter(thread__forum=forum)
     open_flags = Flag.objects.filter(resolved_at__isnull=True).select_related("by")
-    return list(
+    return (
         posts.select_related(
             "thread__forum", "thread__page", "author", "organisation", "claimed_by"
         )
         .prefetch_related(Prefetch("flags", queryset=open_flags, to_attr="open_flags"))
-        .order_by("queued_at", "id")[:200]
+        .order_by("queued_at", "id")
     )
+
+
+def moderation_queue(*, user: Any, forum: Forum | None = None) -> list[Post]:
+    """The first 200 items of the queue (the admin panel, batch decisions)."""
+    return list(moderation_queue_queryset(user=user, forum=forum)[:200])
 
 
 def queue_count(*, user: Any) -> int:

@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from members.permissions import COORDINATORS_GROUP, MODERATORS_GROUP
 from notifications.rendering import absolute_url
 from notifications.services import email_enqueue, notify
+from ptce.pagecache import bump_content_version
+from ptce.personcache import person_forget
 from ptce.search_providers import fold
 from ptce.services import audit_record, model_update
 
@@ -132,6 +134,7 @@ def _publish(post: Post, *, now: datetime) -> None:
     Thread.objects.filter(pk=post.thread_id).update(
         published_count=F("published_count") + 1, last_published_at=now
     )
+    bump_content_version()  # update() sends no signal: cached pages show it now
     followers = (
         get_user_model()
         .objects.filter(pk__in=post.thread.subscriptions.values("user"))
@@ -149,6 +152,7 @@ def _unpublish(post: Post) -> None:
     Thread.objects.filter(pk=post.thread_id, published_count__gt=0).update(
         published_count=F("published_count") - 1
     )
+    bump_content_version()
 
 
 def _queue_url() -> str:
@@ -414,6 +418,7 @@ def _decided(post: Post, moderator: Any, now: datetime, **fields: Any) -> None:
     if post.first_decided_at is None:
         fields["first_decided_at"] = now
     Post.objects.filter(pk=post.pk).update(**fields)
+    bump_content_version()  # an edit approved changes what pages show
     for name, value in fields.items():
         setattr(post, name, value)
 
@@ -777,6 +782,7 @@ def user_suspend(*, user: Any, by: Any, reason: str, until: datetime) -> Suspens
         raise ValidationError(_("You cannot suspend yourself."))
     suspension = Suspension.objects.create(user=user, reason=reason, until=until, by=by)
     user.__dict__.pop("_forum_suspended", None)
+    person_forget(permissions.SUSPENDED_UNTIL, [user.pk])
     audit_record(
         actor=by,
         action="forum.user.suspend",

@@ -2,21 +2,25 @@ from __future__ import annotations
 
 import datetime as dt
 from http import HTTPStatus
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseForbidden
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from wagtail.models import Page
 
 from ptce.addresses import client_address
+from ptce.views import same_origin
 
 from . import markup, permissions, selectors, services
 from .forms import (
@@ -34,6 +38,7 @@ from .models import Forum, Mode, Post, Thread
 
 THREADS_PER_PAGE = 25
 POSTS_PER_PAGE = 50
+QUEUE_PER_PAGE = selectors.QUEUE_PER_PAGE
 GUEST_SESSION_KEY = "forum_guest_posts"
 
 
@@ -123,7 +128,7 @@ def moderation_context(user, thread: Thread) -> dict:
     }
 
 
-def _posts_page(request, thread: Thread):
+def posts_page(request, thread: Thread):
     """One page of the thread: the one asked for, or the one holding the post that
     ?message= (links to a post), ?repondre= or ?citer= names."""
     queryset = selectors.visible_posts_queryset(
@@ -146,7 +151,7 @@ def _posts_page(request, thread: Thread):
 def _thread_context(request, thread: Thread, form=None, preview: str = "") -> dict:
     user = request.user
     memberships = permissions.memberships_of(user)
-    page_obj = _posts_page(request, thread)
+    page_obj = posts_page(request, thread)
     posts = list(page_obj.object_list)
     if form is None:
         form = PostForm(
@@ -244,17 +249,40 @@ def _commentable_page(request, page_id: int) -> Page:
     return page
 
 
+def _csrf_refusal(request):
+    """A signed-in person's POST needs its CSRF token; a visitor's, our origin.
+
+    The visitor's comment form carries no token, so that the page it sits in can be
+    served to every visitor from the page cache (ptce.pagecache): a token would be
+    one visitor's. A cross-site form cannot pass the origin check (as for the
+    language switcher, ptce.views.same_origin).
+    """
+    if getattr(request, "_dont_enforce_csrf_checks", False):  # Django's test client
+        return None
+    if request.user.is_authenticated:
+        return CsrfViewMiddleware(lambda _request: None).process_view(
+            request, None, (), {}
+        )
+    if not same_origin(request):
+        return HttpResponseForbidden()
+    return None
+
+
+@csrf_exempt  # checked by _csrf_refusal: the token for people, the origin for visitors
 def page_comment(request, page_id):
     """The comment form under a page posts here; errors and previews show here."""
     page = _commentable_page(request, page_id)
     if request.method != "POST":
         return redirect(page.url + "#forum")
+    refusal = _csrf_refusal(request)
+    if refusal is not None:
+        return refusal
     thread = services.page_thread(page=page, create=True)
     if not permissions.can_post(request.user, thread):
         raise PermissionDenied
     post, form, preview = _submit(request, thread)
     if post is not None:
-        return redirect(f"{page.url}#post-{post.pk}")
+        return redirect(post.get_absolute_url())
     return render(
         request,
         "forum/comment_form_page.html",
@@ -429,28 +457,48 @@ def _require_queue_access(request) -> None:
         raise PermissionDenied
 
 
-def _filtered_queue(request) -> tuple[list[Post], dict]:
-    queue = selectors.moderation_queue(user=request.user)
+def _filtered_queue(request):
+    """The queue as filtered by ?auteur= (a person) or ?adresse= (a visitor's
+    address), the filters to show, and the query string that keeps them."""
+    queue = selectors.moderation_queue_queryset(user=request.user)
     filters: dict = {}
+    query: dict = {}
     author = request.GET.get("auteur", "")
     email = request.GET.get("adresse", "")[:254]
-    if author.isdigit():
-        queue = [p for p in queue if p.author_id == int(author)]
-        filters["author"] = queue[0].author if queue else None
+    if author.isdigit() and len(author) <= 12:
+        queue = queue.filter(author_id=int(author))
+        filters["author_id"] = int(author)
+        query["auteur"] = author
     elif email:
-        queue = [p for p in queue if p.guest_email.lower() == email.lower()]
+        queue = queue.filter(author__isnull=True, guest_email__iexact=email)
         filters["email"] = email
-    return queue, filters
+        query["adresse"] = email
+    return queue, filters, query
 
 
 @login_required
 def queue(request):
+    """The moderation queue, QUEUE_PER_PAGE items a page, oldest first; batch
+    actions apply to the checked items of the page shown, filters are kept."""
     _require_queue_access(request)
-    items, filters = _filtered_queue(request)
-    form = BulkForm(request.POST or None, post_ids=[p.pk for p in items])
+    queryset, filters, query = _filtered_queue(request)
+    page_obj = Paginator(queryset, QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    items = list(page_obj.object_list)
+    if "author_id" in filters:  # named only when one of their posts is shown
+        filters["author"] = items[0].author if items else None
+    checked = []
+    if request.method == "POST":
+        # What was checked on the page shown, still waiting and still this
+        # moderator's to decide (the queue may have moved since the page was read).
+        wanted = [int(v) for v in request.POST.getlist("posts") if v.isdigit()]
+        checked = list(queryset.filter(pk__in=wanted[:QUEUE_PER_PAGE]))
+    form = BulkForm(
+        request.POST or None,
+        post_ids=[p.pk for p in (checked if request.method == "POST" else items)],
+    )
     if request.method == "POST":
         if form.is_valid():
-            chosen = [p for p in items if p.pk in set(form.cleaned_data["posts"])]
+            chosen = [p for p in checked if p.pk in set(form.cleaned_data["posts"])]
             done = services.posts_decide(
                 posts=chosen,
                 moderator=request.user,
@@ -469,6 +517,8 @@ def queue(request):
         "forum/moderation/queue.html",
         {
             "items": items,
+            "page_obj": page_obj,
+            "extra": f"&{urlencode(query)}" if query else "",
             "filters": filters,
             "form": form,
             "reasons": selectors.rejection_reasons(),

@@ -4,6 +4,7 @@ the number of waiting messages on the dashboard."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
@@ -113,8 +114,16 @@ class AdminQueueView(WagtailAdminTemplateMixin, TemplateView):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
+        """The queue, QUEUE_PER_PAGE a page (?p=, Wagtail's pagination)."""
         context = super().get_context_data(**kwargs)
-        context["items"] = selectors.moderation_queue(user=self.request.user)
+        paginator = Paginator(
+            selectors.moderation_queue_queryset(user=self.request.user),
+            selectors.QUEUE_PER_PAGE,
+        )
+        page_obj = paginator.get_page(self.request.GET.get("p"))
+        context["page_obj"] = page_obj
+        context["items"] = list(page_obj.object_list)
+        context["elided_page_range"] = paginator.get_elided_page_range(page_obj.number)
         return context
 
 

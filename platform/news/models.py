@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -34,6 +35,20 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("news index")
+
+    def route(self, request, path_components):
+        """A news item in one query: Wagtail reads the child, then its specific page."""
+        if self.live and path_components:
+            try:
+                self.resolve_subpage("/" + "/".join(path_components) + "/")
+            except Http404:
+                item = (
+                    NewsPage.objects.child_of(self).filter(slug=path_components[0])
+                ).first()
+                if item is not None:
+                    item._cached_parent_obj = self
+                    return item.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     @path("")
     def index(self, request):

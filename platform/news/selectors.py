@@ -16,6 +16,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 from wagtail.images import get_image_model
@@ -248,28 +249,44 @@ def forum_installed() -> bool:
 
 
 def news_page_context(page: NewsPage) -> dict:
-    tags = list(page.tags.all()) if page.pk else []
-    cosigners = (
-        list(
+    """What a news page shows besides its own fields, read only when shown.
+
+    Each value is lazy: the page template keeps all of it in one fragment cached
+    per content version (ptce.pagecache), so a warm page costs none of these
+    queries (tags, co-signers, breadcrumb, related items).
+    """
+    saved = page.pk is not None
+
+    def tags() -> list[Tag]:
+        return list(page.tags.all()) if saved else []
+
+    def cosigners() -> list[Organisation]:
+        links = (
             NewsPageStructure.objects.filter(page=page)
             .select_related("organisation")
             .order_by("sort_order")
+            if saved
+            else page.cosigners.all()
         )
-        if page.pk
-        else list(page.cosigners.all())
-    )
-    ancestors = (
-        list(page.get_ancestors().filter(depth__gt=1).specific(defer=True))
-        if page.pk
-        else []
-    )
-    index = next((a for a in ancestors if isinstance(a, NewsIndexPage)), None)
+        return [link.organisation for link in links]
+
+    def ancestors() -> list:
+        if not saved:
+            return []
+        return list(page.get_ancestors().filter(depth__gt=1).specific(defer=True))
+
+    news_tags = SimpleLazyObject(tags)
+    breadcrumb = SimpleLazyObject(ancestors)
     return {
-        "news_tags": tags,
-        "cosigners": [link.organisation for link in cosigners],
-        "breadcrumb": ancestors,
-        "news_index": index,
-        "related": related_items([t.pk for t in tags], exclude=page, limit=3),
+        "news_tags": news_tags,
+        "cosigners": SimpleLazyObject(cosigners),
+        "breadcrumb": breadcrumb,
+        "news_index": SimpleLazyObject(
+            lambda: next((a for a in breadcrumb if isinstance(a, NewsIndexPage)), None)
+        ),
+        "related": SimpleLazyObject(
+            lambda: related_items([t.pk for t in news_tags], exclude=page, limit=3)
+        ),
         "forum_installed": forum_installed(),
     }
 

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from wagtail.models import TaskState
 
@@ -21,10 +22,23 @@ def _error_message(error: ValidationError) -> str:
 
 
 # --- public pages (routes of NewsIndexPage) ------------------------------------
+def _page_number(value) -> str:
+    """The asked page as the paginator reads it: digits (at most 6), else page 1."""
+    value = str(value or "")
+    return value if value.isdigit() and len(value) <= 6 else "1"
+
+
 def news_index(request, *, index_page):
+    """The list, its filters and their counts are the same for everyone: the
+    template caches them per filters, page and content version, and the context
+    is lazy, so a warm list costs none of their queries (only reading the filters'
+    tag or structure when the address names one)."""
     filters = selectors.read_filters(request.GET)
-    page_obj = Paginator(selectors.filtered_news(filters), NEWS_PER_PAGE).get_page(
-        request.GET.get("page")
+    number = _page_number(request.GET.get("page"))
+    page_obj = SimpleLazyObject(
+        lambda: Paginator(selectors.filtered_news(filters), NEWS_PER_PAGE).get_page(
+            number
+        )
     )
     query = {
         key: value
@@ -40,11 +54,13 @@ def news_index(request, *, index_page):
         context_overrides={
             "filters": filters,
             "page_obj": page_obj,
-            "news_items": page_obj.object_list,
-            "tags": selectors.tags_in_use(),
-            "structures": selectors.cosigning_structures(),
-            "months": selectors.months()[:12],
+            "news_items": SimpleLazyObject(lambda: list(page_obj.object_list)),
+            "tags": SimpleLazyObject(selectors.tags_in_use),
+            "structures": SimpleLazyObject(selectors.cosigning_structures),
+            "months": SimpleLazyObject(lambda: selectors.months()[:12]),
             "extra": f"&{urlencode(query)}" if query else "",
+            # Keys the cached fragments: the filters as read, not the raw address.
+            "listing_key": f"{urlencode(query)}|{number}",
             "can_submit": permissions.can_submit_news(request.user),
         },
     )

@@ -9,7 +9,12 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 
-def _same_origin(request: HttpRequest) -> bool:
+def same_origin(request: HttpRequest) -> bool:
+    """Does this POST come from one of our own pages (Origin, else Referer)?
+
+    What replaces the CSRF token in the few forms visitors get inside shared,
+    cached pages (the language switcher, a visitor's comment under a page).
+    """
     origin = request.headers.get("Origin")
     if origin is None:
         # Current browsers send Origin with every form POST; older ones a Referer
@@ -34,6 +39,6 @@ def language_set(request: HttpRequest) -> HttpResponse:
     shared between visitors (ptce.pagecache). A cross-site form cannot pass the
     Origin check, and all it could do is change a visitor's language.
     """
-    if not _same_origin(request):
+    if not same_origin(request):
         return HttpResponseForbidden()
     return set_language(request)

@@ -8,6 +8,8 @@ from django import template
 from django.core.cache import cache
 from django.urls import reverse
 
+from ptce.pagecache import request_content_version
+
 from .. import permissions, selectors, services
 from ..forms import PostForm
 from ..models import Mode
@@ -15,29 +17,56 @@ from ..models import Mode
 register = template.Library()
 
 
+PAGE_THREAD_TIMEOUT = 300
+
+
+def _page_thread(request, page):
+    """The page's comment thread (or None), cached per content version: a post
+    published, a thread closed or moved, all bump it (ptce.pagecache)."""
+    version = request_content_version(request)
+    if version is None:
+        return services.page_thread(page=page)
+    key = f"forum:page-thread:{page.pk}:{version}"
+    found = cache.get(key)
+    if found is None:
+        thread = services.page_thread(page=page)
+        cache.set(key, thread or 0, PAGE_THREAD_TIMEOUT)
+        return thread
+    return found or None
+
+
 @register.inclusion_tag("forum/_page_comments.html", takes_context=True)
 def page_comments(context, page):
+    """The comments under a page, 50 a page as in long threads (`?page=`, and
+    `?message=` opens the page holding a post); each person also sees their own
+    waiting or rejected posts in place, nobody else's."""
     request = context["request"]
     user = request.user
-    thread = services.page_thread(page=page)
+    if page.pk is None:  # a preview of a page not saved yet: nothing to comment
+        return {"enabled": False}
+    thread = _page_thread(request, page)
     if thread is None and not getattr(page.specific_class, "accepts_comments", False):
         return {"enabled": False}
-    from ..views import guest_post_ids
+    from ..views import moderation_context, posts_page, reply_initial
 
     posts = []
+    page_obj = None
     can_post = True
     mode = Mode.A_PRIORI
     if thread is not None:
-        posts = selectors.visible_posts(
-            thread=thread, user=user, guest_post_ids=guest_post_ids(request)
-        )
+        page_obj = posts_page(request, thread)
+        posts = list(page_obj.object_list)
         can_post = permissions.can_post(user, thread)
         mode = thread.effective_mode
     elif user.is_authenticated:
         can_post = not permissions.is_suspended(user)
-    from ..views import moderation_context, reply_initial
-
-    can_moderate = thread is not None and permissions.can_moderate(user, thread.forum)
+    # The header's cached flag first: no query for people who moderate nothing.
+    can_moderate = (
+        thread is not None
+        and user.is_authenticated
+        and _moderates_something(user)
+        and permissions.can_moderate(user, thread.forum)
+    )
     return {
         **(moderation_context(user, thread) if can_moderate else {}),
         "enabled": True,
@@ -46,6 +75,7 @@ def page_comments(context, page):
         "page": page,
         "thread": thread,
         "posts": posts,
+        "page_obj": page_obj,
         "mode": mode,
         "can_post": can_post,
         "can_moderate": can_moderate,
