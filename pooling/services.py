@@ -21,11 +21,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from members.models import Membership, Organisation, User
 from notifications.services import notify
+from ptce.dates import day_format
 from ptce.identity import absolute_url
 from ptce.personcache import person_forget
 from ptce.services import audit_record
@@ -586,9 +586,15 @@ def _clear_price(booking: Booking) -> None:
     booking.price_unit = booking.vat_regime = ""
 
 
-def _status_after_change(booking: Booking, resource: Resource, by: User) -> str:
+def _status_after_change(
+    booking: Booking, resource: Resource, by: User, *, times_changed: bool
+) -> str:
     """Confirmed at once as a request would be; kept as it was when one of the
-    owner's approvers makes the change; otherwise back to the owner's approval."""
+    owner's approvers makes the change, or when only the purpose or the number of
+    people changes (the owner agreed to these times and units); otherwise back to the
+    owner's approval."""
+    if not times_changed:
+        return booking.status
     if _confirmed_at_once(resource, booking.organisation):
         return Booking.Status.CONFIRMED
     if permissions.is_approver(by, resource):
@@ -611,12 +617,17 @@ def booking_change(
 ) -> Booking:
     """Change the times, quantity, purpose or people of a booking not yet begun.
 
-    Every rule of a request is checked again, under the same locks (the resource row,
-    then the booking), against the other bookings — never against this one's own
-    times. All or nothing. A confirmed booking whose times or quantity change has its
-    charge withdrawn and is charged again at the price frozen now; a change by
-    someone other than the owner's approvers on a resource needing approval sends
-    the booking back to them.
+    When the times or the quantity change, every rule of a request is checked again,
+    under the same locks (the resource row, then the booking), against the other
+    bookings — never against this one's own times. All or nothing. A confirmed
+    booking whose times or quantity change has its charge withdrawn and is charged
+    again at the price frozen now; such a change by someone other than the owner's
+    approvers on a resource needing approval sends the booking back to them.
+
+    When only the purpose or the number of people changes, the slot stays as it was
+    granted: only the room's capacity is checked (not the notice, the opening hours
+    or the clashes, which were checked for these very times), and the status and the
+    charge are kept.
     """
     now = now or timezone.now()
     locked = _lock([booking.resource])
@@ -649,16 +660,19 @@ def booking_change(
         and attendees == booking.attendees
     ):
         raise ValidationError(_("Nothing to change: the booking is the same."))
-    problems = _part_problems(
-        [Part(resource, quantity)],
-        locked,
-        organisation=booking.organisation,
-        start=start,
-        end=end,
-        attendees=attendees,
-        now=now,
-        exclude=[booking.pk],
-    )
+    if (start, end, quantity) == (booking.start, booking.end, booking.quantity):
+        problems = availability.capacity_problems(resource, attendees)
+    else:
+        problems = _part_problems(
+            [Part(resource, quantity)],
+            locked,
+            organisation=booking.organisation,
+            start=start,
+            end=end,
+            attendees=attendees,
+            now=now,
+            exclude=[booking.pk],
+        )
     if problems:
         raise BookingRefused(problems)
     _check_late_reduction(booking, by=by, start=start, end=end, quantity=quantity,
@@ -700,7 +714,7 @@ def _check_late_reduction(booking, *, by, start, end, quantity, now) -> None:
                 "moved or lengthened."
             )
             % {
-                "deadline": date_format(
+                "deadline": day_format(
                     timezone.localtime(charge.free_cancellation_until), "j F Y H:i"
                 ),
                 "amount": f"{charge.amount_excl_vat}".replace(".", ","),
@@ -718,7 +732,9 @@ def _apply_change(
         booking.end,
         booking.quantity,
     )
-    new_status = _status_after_change(booking, resource, by)
+    new_status = _status_after_change(
+        booking, resource, by, times_changed=times_changed
+    )
     reprice = times_changed or new_status != old_status
     if old_status == Booking.Status.CONFIRMED and reprice:
         ledger.record_change(booking=booking, by=by)
