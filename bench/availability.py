@@ -14,11 +14,19 @@ On a database filled by bench/generate.py (which calls bench/gen_bookings.py), r
 
 Reports p50/p95/p99/max in milliseconds and the number of SQL queries per search of
 each kind (min–max: it must not depend on the data size). Target: p95 under 20 ms.
+Wall time counts the database and whatever else the shared machine runs; "CPU" is
+this process's own CPU time per search (time.process_time), steadier under load; the
+load average is printed before and after.
+
+Before/after in one run: `--code DIR` measures the code of another checkout (e.g. `git
+archive main | tar -x -C /tmp/main`) with this script; alternate the two a few times
+with `--json FILE` each, then `--combine FILE…` prints the pooled table per file label.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -67,6 +75,38 @@ def questions(count: int, rng: random.Random, resources: list, today: date):
             yield "one resource's week", (rng.choice(resources), monday)
 
 
+def table(times: dict, cpu: dict, queries: dict) -> None:
+    print("| search | n | p50 | p95 | p99 | max | CPU p50 | CPU p95 | queries |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    every = [t for values in times.values() for t in values]
+    every_cpu = [t for values in cpu.values() for t in values]
+    for kind, values in [*times.items(), ("all", every)]:
+        used = cpu.get(kind, every_cpu)
+        counts = queries.get(kind) or [q for v in queries.values() for q in v]
+        print(
+            f"| {kind} | {len(values)} | {statistics.median(values):.1f} ms "
+            f"| {percentile(values, 0.95):.1f} ms | {percentile(values, 0.99):.1f} ms "
+            f"| {max(values):.1f} ms | {statistics.median(used):.1f} ms "
+            f"| {percentile(used, 0.95):.1f} ms | {min(counts)}–{max(counts)} |"
+        )
+
+
+def combine(paths: list[str]) -> None:
+    """Pool the --json files of several runs by their label (the --code given)."""
+    pooled: dict[str, dict] = {}
+    for path in paths:
+        data = json.loads(Path(path).read_text())
+        into = pooled.setdefault(data["label"], {"times": {}, "cpu": {}, "queries": {}})
+        for key in ("times", "cpu", "queries"):
+            for kind, values in data[key].items():
+                into[key].setdefault(kind, []).extend(values)
+        load = f"{data['load_before']} → {data['load_after']}"
+        print(f"{path}: {data['label']}, load average {load}")
+    for label, data in pooled.items():
+        print(f"\n{label}")
+        table(data["times"], data["cpu"], data["queries"])
+
+
 def run(kind: str, argument, viewer) -> None:
     from pooling import search, selectors
 
@@ -81,8 +121,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--searches", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--code", type=Path, default=ROOT, help="checkout to measure")
+    parser.add_argument("--json", type=Path, help="also write the raw times here")
+    parser.add_argument("--combine", nargs="+", help="pool --json files and stop")
     args = parser.parse_args()
-    sys.path[:0] = [str(ROOT), str(ROOT / "platform")]
+    if args.combine:
+        combine(args.combine)
+        return
+    code = args.code.resolve()
+    sys.path[:0] = [str(code), str(code / "platform")]
+    os.chdir(code)  # a dependency puts the working directory first on sys.path
     import django
 
     django.setup()
@@ -103,11 +151,15 @@ def main() -> None:
     for kind, argument in asked[:10]:
         run(kind, argument, viewer)
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     queries: dict[str, list[int]] = {}
+    load_before = os.getloadavg()
     for kind, argument in asked:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         run(kind, argument, viewer)
         times.setdefault(kind, []).append((time.perf_counter() - started) * 1000)
+        cpu.setdefault(kind, []).append((time.process_time() - started_cpu) * 1000)
+    load_after = os.getloadavg()
     # Queries, counted in a second pass so that capturing them never slows the timing.
     for kind, argument in asked[:100]:
         with CaptureQueriesContext(connection) as captured:
@@ -115,17 +167,24 @@ def main() -> None:
         queries.setdefault(kind, []).append(len(captured))
     every = [t for values in times.values() for t in values]
     print(
-        f"{len(resources)} bookable resources, {Booking.objects.count():,} bookings, "
-        f"{connection.vendor}; {len(every)} searches"
+        f"{code}: {len(resources)} bookable resources, "
+        f"{Booking.objects.count():,} bookings, {connection.vendor}; "
+        f"{len(every)} searches; load average {load_before[0]:.2f} → "
+        f"{load_after[0]:.2f}"
     )
-    print("| search | n | p50 | p95 | p99 | max | queries |")
-    print("|---|---|---|---|---|---|---|")
-    for kind, values in [*times.items(), ("all", every)]:
-        counts = queries.get(kind) or [q for v in queries.values() for q in v]
-        print(
-            f"| {kind} | {len(values)} | {statistics.median(values):.1f} ms "
-            f"| {percentile(values, 0.95):.1f} ms | {percentile(values, 0.99):.1f} ms "
-            f"| {max(values):.1f} ms | {min(counts)}–{max(counts)} |"
+    table(times, cpu, queries)
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "label": str(code),
+                    "load_before": round(load_before[0], 2),
+                    "load_after": round(load_after[0], 2),
+                    "times": times,
+                    "cpu": cpu,
+                    "queries": queries,
+                }
+            )
         )
 
 

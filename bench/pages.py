@@ -195,13 +195,16 @@ def page_facts(env: dict) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
 
 def _facts_of(directory: str, env: dict) -> tuple[dict, dict[str, str]]:
     """page_facts() run by another checkout's code, in a subprocess."""
+    # Only the pages measured (--pages): the others may not exist in this database.
     code = (
         "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/platform'];"
-        "import pages; facts, cookie = pages.page_facts({});"
+        "import pages; names = json.loads(sys.argv[2]);"
+        "[pages.PAGES.pop(n) for n in list(pages.PAGES) if n not in names];"
+        "facts, cookie = pages.page_facts({});"
         "print(json.dumps({'facts': facts, 'cookie': cookie}))"
     )
     out = subprocess.run(
-        [str(BIN / "python"), "-c", code, directory],
+        [str(BIN / "python"), "-c", code, directory, json.dumps(list(PAGES))],
         env={**env, "PYTHONPATH": f"{directory}:{directory}/platform"},
         cwd=ROOT / "bench",
         capture_output=True,

@@ -13,16 +13,21 @@ of the March and October changes.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import NamedTuple
 
+from django.db import connections
+from django.db.models import F, Func, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format, time_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
+from ptce.dates import day_format
 from resources.models import Closure, OpeningPeriod, Resource
 
 from .models import Booking
@@ -56,7 +61,7 @@ def local_datetime(day: date, at: time) -> datetime:
                 "%(time)s does not exist on %(date)s: clocks go forward "
                 "(summer time). Choose another time."
             )
-            % {"time": at.strftime("%H:%M"), "date": date_format(day, "j F Y")}
+            % {"time": at.strftime("%H:%M"), "date": day_format(day, "j F Y")}
         )
     return candidate.astimezone(UTC)
 
@@ -68,7 +73,19 @@ def _instant(day: date, at: time) -> datetime:
 
 
 def fmt_time(moment: datetime) -> str:
-    return time_format(timezone.localtime(moment), "H:i")
+    # "H:i" is the same in every language: no format machinery per call.
+    return timezone.localtime(moment).strftime("%H:%M")
+
+
+@lru_cache(maxsize=2048)
+def _day_label(day: date, language: str | None) -> str:
+    return day_format(day, "l j F Y")
+
+
+def day_label(day: date) -> str:
+    """« jeudi 1er octobre 2026 », cached per day and language (a search writes the
+    same few days into dozens of messages)."""
+    return _day_label(day, get_language())
 
 
 def fmt_span(start: datetime, end: datetime) -> str:
@@ -78,19 +95,37 @@ def fmt_span(start: datetime, end: datetime) -> str:
         local_end - local_start <= timedelta(days=1) and local_end.time() == time(0)
     ):
         return _("on %(day)s from %(start)s to %(end)s") % {
-            "day": date_format(local_start, "l j F Y"),
+            "day": day_label(local_start.date()),
             "start": fmt_time(start),
             "end": fmt_time(end),
         }
     return _("from %(start)s to %(end)s") % {
-        "start": date_format(local_start, "l j F Y H:i"),
-        "end": date_format(local_end, "l j F Y H:i"),
+        "start": day_format(local_start, "l j F Y H:i"),
+        "end": day_format(local_end, "l j F Y H:i"),
     }
 
 
 # --- Data, loaded once per check ---------------------------------------------------
-@dataclass(frozen=True)
-class Interval:
+class Period(NamedTuple):
+    """An OpeningPeriod's values."""
+
+    resource_id: int
+    weekday: int
+    opens: time
+    closes: time
+
+
+class ClosureSpan(NamedTuple):
+    """A Closure's values."""
+
+    resource_id: int
+    start: datetime
+    end: datetime
+    reason: str
+
+
+class Interval(NamedTuple):
+    # A tuple, not a dataclass: a search builds thousands of them.
     start: datetime
     end: datetime
     quantity: int
@@ -101,10 +136,38 @@ class Interval:
 class Snapshot:
     """What the engine needs about some resources over a window: three queries."""
 
-    periods: dict[int, list[OpeningPeriod]] = field(default_factory=dict)
-    closures: dict[int, list[Closure]] = field(default_factory=dict)
+    periods: dict[int, list[Period]] = field(default_factory=dict)
+    closures: dict[int, list[ClosureSpan]] = field(default_factory=dict)
     bookings: dict[int, list[Interval]] = field(default_factory=dict)
     allowed: dict[int, set[int]] = field(default_factory=dict)
+
+
+def overlapping(
+    bookings: QuerySet[Booking], start: datetime, end: datetime
+) -> QuerySet[Booking]:
+    """The active ones among `bookings` whose blocked range (buffers included)
+    overlaps [start, end).
+
+    On PostgreSQL, written as the range overlap `tstzrange(blocked_start, blocked_end)
+    && [start, end)` that the GiST index `pooling_active_span` (migration 0004) answers
+    by visiting the overlapping rows only; elsewhere (SQLite), plain comparisons.
+    """
+    bookings = bookings.filter(status__in=Booking.ACTIVE_STATUSES)
+    if connections[bookings.db].vendor != "postgresql":
+        return bookings.filter(blocked_start__lt=end, blocked_end__gt=start)
+    from django.contrib.postgres.fields import DateTimeRangeField, RangeBoundary
+    from django.db.backends.postgresql.psycopg_any import DateTimeTZRange
+
+    span = Func(
+        F("blocked_start"),
+        F("blocked_end"),
+        RangeBoundary(),
+        function="TSTZRANGE",
+        output_field=DateTimeRangeField(),
+    )
+    return bookings.alias(blocked_span=span).filter(
+        blocked_span__overlap=DateTimeTZRange(start, end, "[)")
+    )
 
 
 def load(
@@ -115,11 +178,17 @@ def load(
     exclude_bookings: Iterable[int] = (),
     with_allowed: bool = False,
     periods_from: Snapshot | None = None,
+    closures_from: Snapshot | None = None,
+    closures_window: tuple[datetime, datetime] | None = None,
 ) -> Snapshot:
     """Opening hours, closures and active bookings of `resources` over a window.
 
-    `periods_from`: a snapshot already holding these resources' opening hours (they
-    do not depend on the window), to save their query.
+    Rows come as light tuples (Period, ClosureSpan, Interval), not model instances:
+    a search reads hundreds of them. `periods_from`: a snapshot already holding these
+    resources' opening hours (they do not depend on the window), to save their query;
+    `closures_from`: one already holding their closures over this window (see
+    `closures_window`: read closures over a wider window than the bookings, for a
+    later, wider load that then reads bookings only).
     """
     ids = [resource.pk for resource in resources]
     snapshot = Snapshot(
@@ -134,24 +203,38 @@ def load(
         for resource_id in ids:
             snapshot.periods[resource_id] = periods_from.periods.get(resource_id, [])
     else:
-        for period in OpeningPeriod.objects.filter(resource_id__in=ids):
-            snapshot.periods[period.resource_id].append(period)
-    for closure in Closure.objects.filter(
-        resource_id__in=ids, start__lt=end, end__gt=start
-    ).order_by("start"):
-        snapshot.closures[closure.resource_id].append(closure)
+        for row in (
+            OpeningPeriod.objects.filter(resource_id__in=ids)
+            .order_by()
+            .values_list("resource_id", "weekday", "opens", "closes")
+        ):
+            snapshot.periods[row[0]].append(Period(*row))
+    if closures_from is not None:
+        for resource_id in ids:
+            snapshot.closures[resource_id] = closures_from.closures.get(resource_id, [])
+    else:
+        c_start, c_end = closures_window or (start, end)
+        for row in (
+            Closure.objects.filter(
+                resource_id__in=ids, start__lt=c_end, end__gt=c_start
+            )
+            .order_by("start")
+            .values_list("resource_id", "start", "end", "reason")
+        ):
+            snapshot.closures[row[0]].append(ClosureSpan(*row))
     rows = (
-        Booking.objects.filter(
-            resource_id__in=ids,
-            status__in=Booking.ACTIVE_STATUSES,
-            blocked_start__lt=end,
-            blocked_end__gt=start,
+        overlapping(
+            Booking.objects.filter(resource_id__in=ids),
+            start,
+            end,
         )
         .exclude(pk__in=list(exclude_bookings))
+        .order_by()
         .values_list("resource_id", "blocked_start", "blocked_end", "quantity", "pk")
     )
+    bookings = snapshot.bookings
     for resource_id, b_start, b_end, quantity, pk in rows:
-        snapshot.bookings[resource_id].append(Interval(b_start, b_end, quantity, pk))
+        bookings[resource_id].append(Interval(b_start, b_end, quantity, pk))
     if with_allowed:
         through = Resource.allowed_organisations.through
         for resource_id, organisation_id in through.objects.filter(
@@ -197,7 +280,7 @@ def peak_usage(intervals: Iterable[Interval], start: datetime, end: datetime) ->
 
 
 def open_intervals(
-    periods: Sequence[OpeningPeriod], start: datetime, end: datetime
+    periods: Sequence[Period | OpeningPeriod], start: datetime, end: datetime
 ) -> list[tuple[datetime, datetime]]:
     """The resource's opening hours as instants overlapping [start, end), merged.
 
@@ -205,7 +288,7 @@ def open_intervals(
     """
     if not periods:
         return [(start, end)]
-    by_weekday: dict[int, list[OpeningPeriod]] = defaultdict(list)
+    by_weekday: dict[int, list[Period | OpeningPeriod]] = defaultdict(list)
     for period in periods:
         by_weekday[period.weekday].append(period)
     tz = zone()
@@ -223,13 +306,7 @@ def open_intervals(
                 spans.append((opens, closes))
         day += timedelta(days=1)
     spans.sort()
-    merged: list[tuple[datetime, datetime]] = []
-    for s, e in spans:
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
-        else:
-            merged.append((s, e))
-    return merged
+    return _merged(spans)
 
 
 def uncovered(
@@ -246,6 +323,93 @@ def uncovered(
         if cursor >= end:
             return None
     return (cursor, end) if cursor < end else None
+
+
+class Timeline:
+    """One resource's opening hours, closures and units in use over a window, swept
+    once, so that the many questions a page asks about it (the cells of a calendar,
+    the candidate times of a suggestion) cost a binary search each instead of a pass
+    over its opening hours and bookings.
+
+    Answers as `is_free` / `units_free` / `peak_usage` would for any span inside the
+    window (outside it, a span reads as closed).
+    """
+
+    def __init__(
+        self, resource: Resource, snapshot: Snapshot, start: datetime, end: datetime
+    ):
+        self.resource = resource
+        self.total = resource.quantity
+        self.open = open_intervals(snapshot.periods.get(resource.pk, ()), start, end)
+        self._open_starts = [s for s, _e in self.open]
+        self.closures = _merged(
+            sorted(
+                (c.start, c.end)
+                for c in snapshot.closures.get(resource.pk, ())
+                if c.start < c.end
+            )
+        )
+        self._closure_ends = [e for _s, e in self.closures]
+        self.usage = _usage_segments(snapshot.bookings.get(resource.pk, ()))
+        self._usage_ends = [e for _s, e, _used in self.usage]
+
+    def is_open(self, start: datetime, end: datetime) -> bool:
+        """Open over the whole of [start, end) (merged spans: one must cover it)."""
+        index = bisect_right(self._open_starts, start) - 1
+        return index >= 0 and self.open[index][1] >= end
+
+    def in_closure(self, start: datetime, end: datetime) -> bool:
+        index = bisect_right(self._closure_ends, start)
+        return index < len(self.closures) and self.closures[index][0] < end
+
+    def used(self, start: datetime, end: datetime) -> int:
+        """The peak number of units in use over [start, end)."""
+        peak = 0
+        index = bisect_right(self._usage_ends, start)
+        usage = self.usage
+        while index < len(usage) and usage[index][0] < end:
+            peak = max(peak, usage[index][2])
+            index += 1
+        return peak
+
+    def is_free(self, start: datetime, end: datetime, quantity: int) -> bool:
+        """Open, not closed, and `quantity` units free over the blocked range."""
+        if not self.is_open(start, end) or self.in_closure(start, end):
+            return False
+        b_start, b_end = blocked_range(self.resource, start, end)
+        return self.total - self.used(b_start, b_end) >= quantity
+
+
+def _merged(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    merged: list[tuple[datetime, datetime]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def _usage_segments(
+    intervals: Iterable[Interval],
+) -> list[tuple[datetime, datetime, int]]:
+    """(start, end, units in use) for each stretch where some unit is in use; sorted,
+    disjoint. Half-open ranges: a booking ending when another starts never counts
+    with it."""
+    events: list[tuple[datetime, int]] = []
+    for interval in intervals:
+        if interval.start < interval.end:
+            events.append((interval.start, interval.quantity))
+            events.append((interval.end, -interval.quantity))
+    events.sort()
+    segments: list[tuple[datetime, datetime, int]] = []
+    current, previous = 0, None
+    for moment, delta in events:
+        if current > 0 and previous is not None and moment > previous:
+            segments.append((previous, moment, current))
+        current += delta
+        previous = moment
+    return segments
 
 
 # --- The check -----------------------------------------------------------------------
@@ -361,18 +525,25 @@ def rule_problems(
                 % {"n": resource.quantity},
             )
         )
+    problems += capacity_problems(resource, attendees)
+    problems += _duration_problems(resource, start, end)
+    problems += _timing_problems(resource, start, end, now)
+    problems += _opening_problems(resource, start, end, snapshot)
+    return problems
+
+
+def capacity_problems(resource: Resource, attendees: int | None) -> list[Problem]:
+    """More people than the premises hold (also checked alone when a booking's
+    number of people changes and nothing else about its slot)."""
     if attendees and resource.capacity and attendees > resource.capacity:
-        problems.append(
+        return [
             Problem(
                 Code.CAPACITY,
                 _("%(resource)s holds %(capacity)d people at most.")
                 % {"resource": resource, "capacity": resource.capacity},
             )
-        )
-    problems += _duration_problems(resource, start, end)
-    problems += _timing_problems(resource, start, end, now)
-    problems += _opening_problems(resource, start, end, snapshot)
-    return problems
+        ]
+    return []
 
 
 def may_book(
@@ -443,7 +614,7 @@ def _timing_problems(resource: Resource, start: datetime, end: datetime, now):
                 % {
                     "resource": resource,
                     "notice": _minutes_label(resource.min_notice * 60),
-                    "earliest": date_format(timezone.localtime(earliest), "j F Y H:i"),
+                    "earliest": day_format(timezone.localtime(earliest), "j F Y H:i"),
                 },
             )
         )
@@ -458,7 +629,7 @@ def _timing_problems(resource: Resource, start: datetime, end: datetime, now):
                 )
                 % {
                     "resource": resource,
-                    "latest": date_format(timezone.localtime(latest), "j F Y"),
+                    "latest": day_format(timezone.localtime(latest), "j F Y"),
                     "days": resource.horizon_days,
                 },
             )
@@ -600,6 +771,23 @@ def is_free(resource: Resource, start, end, quantity: int, snapshot: Snapshot) -
 
 
 # --- Suggestions -------------------------------------------------------------------
+def _nearest_first(first: datetime, count: int, step: timedelta, target: datetime):
+    """The grid first, first + step, … (count times), nearest to `target` first, the
+    earlier of two at the same distance first; lazily, without sorting the grid."""
+    after = max(0, min(count, -((first - target) // step)))  # first index >= target
+    before = after - 1
+    while before >= 0 or after < count:
+        if after >= count or (
+            before >= 0
+            and target - (first + before * step) <= (first + after * step) - target
+        ):
+            yield first + before * step
+            before -= 1
+        else:
+            yield first + after * step
+            after += 1
+
+
 def nearest_free(
     resource: Resource,
     *,
@@ -629,13 +817,12 @@ def nearest_free(
     step = timedelta(minutes=step_minutes(resource))
     epoch = datetime(2000, 1, 1, tzinfo=UTC)
     first = epoch + -((epoch - lower) // step) * step
-    candidates = []
-    moment = first
-    while moment <= upper and len(candidates) < MAX_SUGGESTION_CANDIDATES:
-        candidates.append(moment)
-        moment += step
-    candidates.sort(key=lambda c: (abs(c - start), c))
-    for candidate in candidates:
-        if is_free(resource, candidate, candidate + duration, quantity, snapshot):
+    count = min((upper - first) // step + 1, MAX_SUGGESTION_CANDIDATES)
+    if count <= 0:
+        return None
+    last = first + (count - 1) * step
+    timeline = Timeline(resource, snapshot, first, last + duration)
+    for candidate in _nearest_first(first, count, step, start):
+        if timeline.is_free(candidate, candidate + duration, quantity):
             return candidate, candidate + duration
     return None

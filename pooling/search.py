@@ -21,6 +21,7 @@ from .services import Part
 
 MAX_CANDIDATES = 40
 SUGGESTION_WINDOW = timedelta(days=7)
+NEAR_WINDOW = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -80,33 +81,40 @@ def _classify(resources, quantity, people, start, end, snapshot, now):
 def _suggest(almost, start, end, now, snapshot) -> list[list[Match]]:
     """What almost fits, with the nearest free time of the same length.
 
-    `almost` is a list of (quantity, [(resource, problems)]) groups; one more load
-    over the suggestion window serves all of them (the opening hours are reused)."""
-    resources = [resource for _q, group in almost for resource, _p in group]
-    if not resources:
-        return [[] for _group in almost]
-    wide = availability.load(
-        resources,
-        start - SUGGESTION_WINDOW - timedelta(days=1),
-        end + SUGGESTION_WINDOW + timedelta(days=1),
-        periods_from=snapshot,
-    )
+    `almost` is a list of (quantity, [(resource, problems)]) groups. The opening hours
+    and closures come from the first snapshot; bookings are read for all of them in
+    one query over the asked day ± NEAR_WINDOW, where the nearest free time almost
+    always is (it is then the nearest of the whole window, as every nearer candidate
+    was checked); one more query over ± SUGGESTION_WINDOW serves the few with none.
+    """
+    pending = [
+        (resource, quantity) for quantity, group in almost for resource, _p in group
+    ]
+    found: dict[tuple[int, int], tuple[datetime, datetime] | None] = {}
+    for window in (NEAR_WINDOW, SUGGESTION_WINDOW):
+        if not pending:
+            break
+        resources = [resource for resource, _q in pending]
+        bookings = availability.load(
+            resources,
+            *selectors.buffered_window(resources, start - window, end + window),
+            periods_from=snapshot,
+            closures_from=snapshot,
+        )
+        for resource, quantity in pending:
+            found[resource.pk, quantity] = availability.nearest_free(
+                resource,
+                start=start,
+                end=end,
+                quantity=quantity,
+                now=now,
+                snapshot=bookings,
+                window=window,
+            )
+        pending = [key for key in pending if found[key[0].pk, key[1]] is None]
     return [
         [
-            Match(
-                resource,
-                quantity,
-                problems,
-                availability.nearest_free(
-                    resource,
-                    start=start,
-                    end=end,
-                    quantity=quantity,
-                    now=now,
-                    snapshot=wide,
-                    window=SUGGESTION_WINDOW,
-                ),
-            )
+            Match(resource, quantity, problems, found[resource.pk, quantity])
             for resource, problems in group
         ]
         for quantity, group in almost
@@ -116,11 +124,13 @@ def _suggest(almost, start, end, now, snapshot) -> list[list[Match]]:
 def search(data: dict[str, Any], *, viewer, now: datetime | None = None) -> Results:
     """What fits and is free, then what almost fits with its nearest free time.
 
-    Seven queries at most, whatever the data size: the candidates, the equipment,
-    one snapshot of the asked times (opening hours, closures, bookings) for all of
-    them, and closures and bookings over the suggestion window for those that do not
-    fit. Bookings are read for the asked times only, then around them only for what
-    needs a suggestion.
+    Seven queries at most, whatever the data size: the candidates, the equipment, one
+    snapshot for all of them (opening hours, closures over the suggestion window,
+    bookings of the asked times), then for those that do not fit the bookings around
+    the asked times, and further around for those with no free time near (see
+    _suggest). On PostgreSQL the bookings are read through the GiST index of active
+    blocked ranges (availability.overlapping): only overlapping rows are visited,
+    whatever the history.
     """
     now = now or timezone.now()
     start, end = data["start"], data["end"]
@@ -146,7 +156,11 @@ def search(data: dict[str, Any], *, viewer, now: datetime | None = None) -> Resu
             )[:MAX_CANDIDATES]
         )
     every = candidates + equipment
-    snapshot = availability.load(every, *selectors.buffered_window(every, start, end))
+    snapshot = availability.load(
+        every,
+        *selectors.buffered_window(every, start, end),
+        closures_window=(start - SUGGESTION_WINDOW, end + SUGGESTION_WINDOW),
+    )
     results.fits, almost = _classify(candidates, 1, people, start, end, snapshot, now)
     results.equipment_fits, equipment_almost = _classify(
         equipment, quantity, None, start, end, snapshot, now

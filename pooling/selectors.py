@@ -135,20 +135,11 @@ class Row:
     resource: Resource | None = None
 
 
-def _cell(resource, start, end, snapshot, now) -> Cell:
-    total = resource.quantity
-    spans = availability.open_intervals(
-        snapshot.periods.get(resource.pk, ()), start, end
-    )
-    closed = availability.uncovered(spans, start, end) is not None or any(
-        c.start < end and c.end > start for c in snapshot.closures.get(resource.pk, ())
-    )
-    if closed:
+def _cell(timeline: availability.Timeline, start, end, now) -> Cell:
+    total = timeline.total
+    if not timeline.is_open(start, end) or timeline.in_closure(start, end):
         return Cell(start, end, "closed", 0, total)
-    used = availability.peak_usage(
-        snapshot.bookings.get(resource.pk, ()), start, end
-    ).quantity
-    free = max(total - used, 0)
+    free = max(total - timeline.used(start, end), 0)
     if end <= now:
         state = "past"
     elif free == total:
@@ -178,6 +169,7 @@ def week_grid(resource: Resource, monday: date, *, now: datetime | None = None):
     start = availability._instant(monday, time(0))
     end = availability._instant(monday + timedelta(days=7), time(0))
     snapshot = availability.load([resource], start, end)
+    timeline = availability.Timeline(resource, snapshot, start, end)
     first, last = _hours(snapshot, [resource])
     step = max(availability.step_minutes(resource), 30)
     days = [monday + timedelta(days=i) for i in range(7)]
@@ -194,7 +186,7 @@ def week_grid(resource: Resource, monday: date, *, now: datetime | None = None):
                 if nxt >= 24 * 60
                 else availability._instant(day, time(nxt // 60, nxt % 60))
             )
-            cells.append(_cell(resource, cell_start, cell_end, snapshot, now))
+            cells.append(_cell(timeline, cell_start, cell_end, now))
         rows.append(Row(at.strftime("%H:%M"), cells))
         minute += step
     return days, rows
@@ -209,12 +201,16 @@ def day_grid(resources: list[Resource], day: date, *, now: datetime | None = Non
     first, last = _hours(snapshot, resources)
     hours = list(range(first, last))
     rows = []
+    bounds = [
+        (
+            availability._instant(day, time(hour)),
+            end if hour == 23 else availability._instant(day, time(hour + 1)),
+        )
+        for hour in hours
+    ]
     for resource in resources:
-        cells = []
-        for hour in hours:
-            cell_start = availability._instant(day, time(hour))
-            cell_end = end if hour == 23 else availability._instant(day, time(hour + 1))
-            cells.append(_cell(resource, cell_start, cell_end, snapshot, now))
+        timeline = availability.Timeline(resource, snapshot, start, end)
+        cells = [_cell(timeline, s, e, now) for s, e in bounds]
         rows.append(Row(resource.name, cells, resource))
     return [f"{hour:02d}:00" for hour in hours], rows
 
@@ -227,14 +223,12 @@ def bookable_resources() -> QuerySet[Resource]:
 
 def taken_slots(resource: Resource, start: datetime, end: datetime, viewer):
     """The resource's active bookings in a window; details only for who may see them."""
+    # The blocked range holds the booked one: the index reads the overlapping rows.
     bookings = list(
         _with_relations(
-            Booking.objects.filter(
-                resource=resource,
-                status__in=Booking.ACTIVE_STATUSES,
-                start__lt=end,
-                end__gt=start,
-            )
+            availability.overlapping(
+                Booking.objects.filter(resource=resource), start, end
+            ).filter(start__lt=end, end__gt=start)
         ).order_by("start")
     )
     sees = permissions.details_checker(viewer)

@@ -17,13 +17,13 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from pooling import availability, permissions, quotas
 from pooling import services as booking_services
 from pooling.models import Booking
 from pooling.recurrence import PARIS, Occurrence, Recurrence, RecurrenceError, expand
+from ptce.dates import day_format
 from ptce.services import audit_record
 
 from .models import BookingSeries, SeriesOccurrence
@@ -160,7 +160,7 @@ def series_book(
             raise ValidationError(
                 _("%(date)s: %(problem)s Nothing was booked.")
                 % {
-                    "date": date_format(occurrence.local_start.date(), "l j F Y"),
+                    "date": day_format(occurrence.local_start.date(), "l j F Y"),
                     "problem": " ".join(error.messages),
                 }
             ) from error

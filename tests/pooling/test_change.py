@@ -155,6 +155,92 @@ def test_change_by_the_borrower_goes_back_to_approval_then_is_charged_again(
     assert _lines(approved)[-1] == ("charge", 1, Decimal("36.00"))
 
 
+def _confirmed_a_week_ago(room, borrower, by, approver):
+    """A room needing approval and 48 h of notice, booked and approved a week
+    before NOW (Monday 8:00) for Tuesday 10:00: now inside the notice period."""
+    Resource.objects.filter(pk=room.pk).update(
+        min_notice=48, price_unit=Resource.PriceUnit.HOUR, price_amount=Decimal("10")
+    )
+    room.refresh_from_db()
+    earlier = NOW - timedelta(days=7)
+    booking = services.booking_request(
+        resource=room, organisation=borrower, by=by, start=TUESDAY[0],
+        end=TUESDAY[1], now=earlier, purpose="Bureau", attendees=8,
+    )  # fmt: skip
+    return services.booking_decide(
+        booking=booking, by=approver, approve=True, now=earlier
+    )
+
+
+def test_purpose_or_people_change_by_the_booker_keeps_it_confirmed(
+    room, borrower, borrower_member, owner_referent
+):
+    """The slot was granted: a new purpose or number of people neither sends it back
+    to the owner's approval nor meets the notice period again."""
+    booking = _confirmed_a_week_ago(room, borrower, borrower_member, owner_referent)
+    lines = _lines(booking)
+
+    changed = _change(booking, borrower_member, *TUESDAY, purpose="AG", attendees=15)
+
+    changed.refresh_from_db()
+    assert changed.status == Booking.Status.CONFIRMED
+    assert (changed.purpose, changed.attendees) == ("AG", 15)
+    assert changed.decided_by == owner_referent
+    assert changed.amount_excl_vat == Decimal("20.00")
+    assert _lines(changed) == lines
+    note = Notification.objects.get(kind="pooling.booking_changed")
+    assert note.recipient == owner_referent
+    assert "validation" not in note.text and "approval" not in note.text
+
+
+def test_people_change_still_checks_the_capacity(
+    room, borrower, borrower_member, owner_referent
+):
+    booking = _confirmed_a_week_ago(room, borrower, borrower_member, owner_referent)
+    with pytest.raises(ValidationError, match="20"):
+        _change(booking, borrower_member, *TUESDAY, attendees=21)
+    booking.refresh_from_db()
+    assert booking.attendees == 8 and booking.change_count == 0
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        {"start": paris(2027, 3, 2, 9), "end": TUESDAY[1]},
+        {"quantity": 2},
+    ],
+    ids=["times", "quantity"],
+)
+def test_times_or_quantity_change_meets_the_notice_again(
+    room, borrower, borrower_member, owner_referent, times
+):
+    booking = _confirmed_a_week_ago(room, borrower, borrower_member, owner_referent)
+    start, end = times.get("start", TUESDAY[0]), times.get("end", TUESDAY[1])
+    with pytest.raises(ValidationError) as refused:
+        _change(booking, borrower_member, start, end,
+                quantity=times.get("quantity", 1))  # fmt: skip
+    text = " ".join(refused.value.messages)
+    if "quantity" in times:
+        assert "1" in text  # a single room: between 1 and 1 unit
+    else:
+        assert "trop tard" in text.lower() or "too late" in text.lower()
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CONFIRMED
+    assert (booking.start, booking.end, booking.quantity) == (*TUESDAY, 1)
+
+
+def test_times_change_by_the_booker_still_goes_back_to_approval(
+    room, borrower, borrower_member, owner_referent
+):
+    Resource.objects.filter(pk=room.pk).update(min_notice=0)
+    room.refresh_from_db()
+    booking = _request(room, borrower, borrower_member, *TUESDAY, attendees=8)
+    services.booking_decide(booking=booking, by=owner_referent, approve=True, now=NOW)
+    changed = _change(booking, borrower_member, paris(2027, 3, 2, 14),
+                      paris(2027, 3, 2, 16), attendees=8)  # fmt: skip
+    assert changed.status == Booking.Status.PENDING
+
+
 def test_change_by_an_approver_keeps_the_booking_confirmed(
     room, borrower, borrower_member, owner_referent
 ):

@@ -120,6 +120,33 @@ def test_details_checker_agrees_with_can_see_details(people, room, borrower):
         )
 
 
+def test_details_checker_asks_the_database_once(
+    people, room, borrower, django_assert_num_queries
+):
+    """Who may see booking details on a calendar: one query per page, whatever the
+    role, and the answers it seeds (coordinator, managed resources) cost nothing
+    afterwards."""
+    booking = BookingFactory(
+        resource=room,
+        organisation=borrower,
+        booked_by=people["borrower_member"],
+        start=paris(2099, 3, 2, 10),
+        end=paris(2099, 3, 2, 11),
+    )
+    booking = Booking.objects.select_related("resource__owner").get(pk=booking.pk)
+    for role, user in people.items():
+        if not user.is_authenticated:
+            continue
+        fresh = type(user).objects.get(pk=user.pk)
+        with django_assert_num_queries(1):
+            sees = permissions.details_checker(fresh)
+            seen = sees(booking)
+        with django_assert_num_queries(0):
+            permissions.is_resource_manager(fresh, room)
+            permissions.is_coordinator(fresh)
+        assert seen == permissions.can_see_details(user, booking), role
+
+
 def test_withdrawn_resource_is_visible_to_its_managers_only(people, room):
     Resource.objects.filter(pk=room.pk).update(status=Resource.Status.WITHDRAWN)
     room.refresh_from_db()
