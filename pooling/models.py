@@ -135,6 +135,18 @@ class Booking(models.Model):
                 condition=Q(status__in=["pending", "confirmed"]),
                 name="pooling_active_by_resource",
             ),
+            # "Upcoming" lists (Mon espace): active bookings ending after now, of
+            # some structures or of their resources (selectors.organisations_upcoming).
+            models.Index(
+                fields=["organisation", "end"],
+                condition=Q(status__in=["pending", "confirmed"]),
+                name="pooling_active_by_org_end",
+            ),
+            models.Index(
+                fields=["resource", "end"],
+                condition=Q(status__in=["pending", "confirmed"]),
+                name="pooling_active_by_res_end",
+            ),
             models.Index(fields=["organisation", "start"]),
             models.Index(fields=["booked_by", "start"]),
             models.Index(fields=["status", "start"]),
