@@ -239,3 +239,36 @@ def test_ptce_statement_pages_its_lines_and_keeps_the_month_totals(
         reverse("pooling_ledger:ptce_csv", kwargs={"year": 2026, "month": 5})
     ).content.decode("utf-8-sig")
     assert len(csv.strip().splitlines()) == 1 + 25
+
+
+def test_a_statement_table_is_rendered_once_and_never_shows_stale_names(
+    client, may, settings
+):
+    """The lines' table is cached under a key made of what it shows."""
+    import re
+    from unittest import mock
+
+    from django.template import loader
+
+    a, b, c = may
+    client.force_login(referent_of(a))
+    real = loader.render_to_string
+    with mock.patch(
+        "pooling.ledger.templatetags.ledger.render_to_string", side_effect=real
+    ) as rendered:
+        first = client.get(structure_url(a)).content.decode()
+        assert rendered.call_count == 2  # used, provided
+        again = client.get(structure_url(a)).content.decode()
+        assert rendered.call_count == 2  # both from the cache
+
+    def tables(html: str) -> list[str]:
+        return re.findall(r"<table>.*?</table>", html, flags=re.S)
+
+    assert tables(again) == tables(first) and len(tables(first)) == 3
+    b.name = "Bêta Coopérative"
+    b.save()
+    renamed = client.get(structure_url(a)).content.decode()
+    assert "Bêta Coopérative" in renamed
+    # No table, cached or not, still says the old name.
+    assert not any(re.search("Bêta(?! Coopérative)", t) for t in tables(renamed))
+    assert "<script" not in renamed.split("<main", 1)[1].split("</main>", 1)[0]
