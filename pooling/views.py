@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -81,8 +82,11 @@ def day_view(request):
     resources = selectors.bookable_resources()
     if data.get("kind"):
         resources = resources.filter(kind=data["kind"])
-    resources = list(resources.order_by("kind", "name")[:60])
-    hours, rows = selectors.day_grid(resources, day)
+    page_obj = Paginator(
+        resources.order_by("kind", "name", "pk"), DAY_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    hours, rows = selectors.day_grid(list(page_obj), day)
+    kind = {"kind": data["kind"]} if data.get("kind") else {}
     return render(
         request,
         "pooling/day.html",
@@ -91,6 +95,10 @@ def day_view(request):
             "day": day,
             "hours": hours,
             "rows": rows,
+            "page_obj": page_obj,
+            # Pages keep the day and the kind; days keep the kind.
+            "extra": "&" + urlencode({"date": day.isoformat(), **kind}),
+            "kind_query": ("&" + urlencode(kind)) if kind else "",
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1),
         },
@@ -309,6 +317,8 @@ def booking_decide(request, pk: int):
 
 
 APPROVALS_PAGE_SIZE = 50
+# Resources per page of the day view (each row is a resource's day).
+DAY_PAGE_SIZE = 20
 
 
 def report_decisions(request, result) -> None:

@@ -452,3 +452,27 @@ def test_calendars_survive_odd_dates(client, room, value):
     assert client.get(reverse("pooling:day"), {"date": value}).status_code == 200
     response = client.get(reverse("pooling:week", args=[room.pk]), {"semaine": value})
     assert response.status_code == HTTPStatus.OK
+
+
+def test_day_view_pages_every_resource_and_keeps_the_day_and_kind(client):
+    """Every resource is reachable (it used to stop at 60), 20 a page."""
+    owner = OrganisationFactory()
+    day = upcoming_day()
+    for n in range(25):
+        ResourceFactory(owner=owner, name=f"Salle {n:02d}", kind="premises")
+    ResourceFactory(owner=owner, name="Camion", kind="equipment")
+    url = reverse("pooling:day")
+    first = client.get(url, {"date": day, "kind": "premises"}).content.decode()
+    assert first.count('<th scope="row">') == 20
+    assert "Camion" not in first
+    assert f"?page=2&amp;date={day.isoformat()}&amp;kind=premises" in first
+    before = (day - timedelta(days=1)).isoformat()
+    assert f'href="?date={before}&amp;kind=premises"' in first
+    second = client.get(
+        url, {"date": day, "kind": "premises", "page": 2}
+    ).content.decode()
+    assert second.count('<th scope="row">') == 5
+    assert "Salle 24" in second and "Salle 00" not in second
+    # A page that does not exist shows the last one, never an error.
+    assert client.get(url, {"page": "x"}).status_code == HTTPStatus.OK
+    assert client.get(url, {"page": 99}).status_code == HTTPStatus.OK
