@@ -67,8 +67,13 @@ def request_value(
     user = request.user
     if not user.is_authenticated:
         return compute()
+    if not hasattr(request, "_ptce_person"):
+        # The first read of the request: with the content version, in one get_many.
+        from .pagecache import request_content_version
+
+        request_content_version(request)
     pk, values = getattr(request, "_ptce_person", (None, {}))
-    if pk != user.pk:  # not loaded yet, or loaded for someone else (a login)
+    if pk != user.pk:  # loaded for someone else (a login during the request)
         load(request)
         pk, values = request._ptce_person
     timeout = timeout or _registered.get(name, TIMEOUT)
