@@ -44,7 +44,7 @@ def luhn_siret(seed: int) -> str:
     raise AssertionError("unreachable: one check digit always fits")
 
 
-def generate(size: str) -> None:
+def generate(size: str, *, pages_only: bool = False) -> None:
     from allauth.account.models import EmailAddress
     from django.core.management import call_command
     from django.db import transaction
@@ -103,6 +103,8 @@ def generate(size: str) -> None:
     )
     Membership.objects.create(user=bench_user, organisation=organisations[0])
     _notifications(bench_user, spec["notifications"])
+    if pages_only:  # the main pages' benchmark reads neither posts nor bookings
+        return
     __import__("gen_posts").generate(size)  # news and forum: bench/gen_posts.py
     __import__("gen_bookings").generate(size)  # pooling: resources, bookings, ledger
 
@@ -124,12 +126,18 @@ def _notifications(user, count: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="large")
+    parser.add_argument(
+        "--pages-only",
+        action="store_true",
+        help="skip the slow news/forum posts and pooling bookings generators "
+        "(enough for the main pages of bench/pages.py)",
+    )
     args = parser.parse_args()
     import django
 
     django.setup()
     started = time.perf_counter()
-    generate(args.size)
+    generate(args.size, pages_only=args.pages_only)
     print(f"Generated size={args.size} in {time.perf_counter() - started:.1f} s")
 
 

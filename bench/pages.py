@@ -33,7 +33,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-PLATFORM_PORT, CEILING_PORT, COMPARE_PORT, FLOOR_PORT = 8011, 8012, 8013, 8014
+# BENCH_PORT to run beside another engineer's benchmark on the same machine.
+_PORT = int(os.environ.get("BENCH_PORT", "8011"))
+PLATFORM_PORT, CEILING_PORT, COMPARE_PORT, FLOOR_PORT = range(_PORT, _PORT + 4)
 FLOORS = {
     "wagtail": ("bare Wagtail page (floor)", "/"),
     "django": ("bare Django page with session (floor)", "/django/"),
@@ -193,19 +195,36 @@ def page_facts(env: dict) -> tuple[dict[str, tuple[int, int]], dict[str, str]]:
     return facts, cookies
 
 
+# The virtualenv's editable install maps the platform's packages to this checkout:
+# without this, a module or template-tag package that only this checkout has (a new
+# ptce/templatetags/) would be imported into the other checkout's code.
+HIDE_EDITABLE_INSTALL = """import sys
+
+
+def _editable(obj):
+    return "__editable__" in (getattr(obj, "__module__", "") or "")
+
+
+sys.meta_path[:] = [f for f in sys.meta_path if not _editable(f)]
+sys.path_hooks[:] = [h for h in sys.path_hooks if not _editable(h)]
+sys.path[:] = [p for p in sys.path if "__editable__" not in p]
+sys.path_importer_cache.clear()
+"""
+
+
 def _facts_of(directory: str, env: dict) -> tuple[dict, dict[str, str]]:
     """page_facts() run by another checkout's code, in a subprocess."""
     # Only the pages measured (--pages): the others may not exist in this database.
     code = (
         "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/platform'];"
         "import pages; names = json.loads(sys.argv[2]);"
-        "[pages.PAGES.pop(n) for n in list(pages.PAGES) if n not in names];"
+        "pages.PAGES = {k: v for k, v in pages.PAGES.items() if k in names};"
         "facts, cookie = pages.page_facts({});"
         "print(json.dumps({'facts': facts, 'cookie': cookie}))"
     )
     out = subprocess.run(
         [str(BIN / "python"), "-c", code, directory, json.dumps(list(PAGES))],
-        env={**env, "PYTHONPATH": f"{directory}:{directory}/platform"},
+        env=env,
         cwd=ROOT / "bench",
         capture_output=True,
         text=True,
@@ -265,9 +284,11 @@ def main() -> None:
     facts: dict[str, tuple[int, int]] = {}
     cookies: dict = {}  # variant → {"bench": …, "moderator": …}; "floor" → one cookie
     if args.compare:
+        hide = tempfile.mkdtemp(prefix="ptce-bench-compare-")
+        Path(hide, "sitecustomize.py").write_text(HIDE_EDITABLE_INSTALL)
         old_env = {
             **env,
-            "PYTHONPATH": f"{args.compare}:{args.compare}/platform",
+            "PYTHONPATH": f"{hide}:{args.compare}:{args.compare}/platform",
             "CACHE_KEY_PREFIX": "bench-before",
         }
         old_facts, cookies["before"] = _facts_of(args.compare, old_env)

@@ -13,6 +13,11 @@ class PoolingConfig(AppConfig):
         from .services import resource_quantity_check
 
         register_quantity_check(resource_quantity_check)
+        from ptce import personcache
+
+        from .selectors import PENDING_COUNT
+
+        personcache.register(PENDING_COUNT)  # read with the other header values
         self._forget_pending_counts_on_change()
 
     @staticmethod

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import DurationField, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from ptce.personcache import person_value
+from ptce.personcache import request_value
 from resources.models import Resource
 
 from . import availability, permissions
@@ -61,16 +61,12 @@ def pending_count(user) -> int:
 def pending_count_for(request) -> int:
     """pending_count of the request's person, counted once per request (the header
     and Mon espace both show it)."""
-    if not hasattr(request, "_pooling_pending_count"):
-        user = getattr(request, "user", None)
-        request._pooling_pending_count = (
-            # Cached per person; requests, decisions and approvers changing forget
-            # it (services.pending_counts_forget, apps.py).
-            person_value(PENDING_COUNT, user.pk, lambda: pending_count(user))
-            if user is not None and user.is_authenticated
-            else 0
-        )
-    return request._pooling_pending_count
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return 0
+    # Cached per person, read with the other header values (apps.py); requests,
+    # decisions and approvers changing forget it (services.pending_counts_forget).
+    return request_value(request, PENDING_COUNT, lambda: pending_count(user))
 
 
 def user_upcoming(user, *, now: datetime | None = None) -> list[Booking]:

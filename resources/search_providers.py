@@ -37,5 +37,6 @@ register(
         label=_("Shared resources"),
         order=30,
         search=search_resources,
+        shared=True,
     )
 )

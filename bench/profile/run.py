@@ -83,6 +83,12 @@ def main() -> None:
     parser.add_argument("--signed-in", action="store_true")
     parser.add_argument("--pages", nargs="*", default=list(PAGES))
     parser.add_argument("--top", type=int, default=0, help="also print top functions")
+    parser.add_argument(
+        "--breakdown",
+        action="store_true",
+        help="instead of cProfile areas: wall time per request spent in the header, "
+        "footer, session, user, SQL and Redis, Redis round trips, templates rendered",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ.setdefault("DEBUG", "0")
@@ -107,6 +113,8 @@ def main() -> None:
     if args.signed_in:
         client.force_login(User.objects.get(email="bench@bench.ptce.fr"))
     who = "signed in" if args.signed_in else "visitor"
+    if args.breakdown:
+        return breakdown(client, args, who)
     for name in args.pages:
         path = PAGES[name]
         if "signed in" in name and not args.signed_in:
@@ -142,6 +150,97 @@ def main() -> None:
         print(f"| {name} ({who}) | {query_count} | {per_request:.1f} ms | {parts} |")
         if args.top:
             stats.sort_stats("tottime").print_stats(args.top)
+
+
+class Meter:
+    """Wall time and calls of a few functions, patched in place (no profiler)."""
+
+    def __init__(self) -> None:
+        self.ms: dict[str, float] = defaultdict(float)
+        self.calls: dict[str, int] = defaultdict(int)
+        self._depth: dict[str, int] = defaultdict(int)
+
+    def wrap(self, owner, attribute: str, label, *, count_only: bool = False):
+        original = getattr(owner, attribute)
+
+        def wrapper(*args, **kwargs):
+            name = label(*args) if callable(label) else label
+            if name is None:
+                return original(*args, **kwargs)
+            self.calls[name] += 1
+            if count_only or self._depth[name]:  # re-entrant: count the outer call
+                return original(*args, **kwargs)
+            self._depth[name] += 1
+            start = time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.ms[name] += (time.perf_counter() - start) * 1000
+                self._depth[name] -= 1
+
+        setattr(owner, attribute, wrapper)
+
+
+def breakdown(client, args, who: str) -> None:
+    from django.contrib import auth
+    from django.contrib.sessions.backends import cached_db
+    from django.db import connection
+    from django.template import base as template_base
+    from django.template import loader_tags
+    from redis import connection as redis_connection
+
+    meter = Meter()
+    shared = {
+        "includes/header.html": "header (brand, bell, menus, language)",
+        "includes/main_menu.html": "main menu (in the header)",
+        "includes/footer.html": "footer",
+    }
+
+    def include_label(node, context):
+        template = node.template.resolve(context)
+        name = getattr(template, "name", None) or getattr(
+            getattr(template, "template", None), "name", template
+        )
+        return shared.get(name)
+
+    meter.wrap(loader_tags.IncludeNode, "render", include_label)
+    meter.wrap(template_base.Template, "render", "templates rendered", count_only=True)
+    meter.wrap(cached_db.SessionStore, "load", "session load")
+    meter.wrap(auth, "get_user", "user load")
+    meter.wrap(redis_connection.Connection, "send_packed_command", "Redis round trips")
+    meter.wrap(redis_connection.Connection, "read_response", "Redis wait")
+
+    def sql(execute, sql, params, many, context):
+        meter.calls["SQL queries"] += 1
+        start = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            meter.ms["SQL queries"] += (time.perf_counter() - start) * 1000
+
+    for name in args.pages:
+        path = PAGES[name]
+        if "signed in" in name and who != "signed in":
+            continue
+        client.get(path)
+        client.get(path)
+        meter.ms.clear()
+        meter.calls.clear()
+        with connection.execute_wrapper(sql):
+            start = time.perf_counter()
+            for _ in range(args.requests):
+                client.get(path)
+            total = (time.perf_counter() - start) * 1000 / args.requests
+        n = args.requests
+        parts = [f"total {total:.2f} ms"]
+        for label in sorted({*meter.ms, *meter.calls}):
+            ms = meter.ms.get(label)
+            calls = meter.calls.get(label, 0) / n
+            text = f"{label}: {calls:g}/req" if calls != 1 else label
+            if ms is not None:
+                text += f" {ms / n:.2f} ms ({ms / n / total:.0%})"
+            parts.append(text)
+        print(f"| {name} ({who}) | " + " · ".join(parts) + " |")
 
 
 if __name__ == "__main__":

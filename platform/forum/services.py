@@ -690,11 +690,18 @@ def thread_moderate(
     return thread
 
 
-def _forget_moderator_flags(user_ids: set[int]) -> None:
-    """The header caches who moderates (forum_tags): forget it for these people."""
-    from django.core.cache import cache
+# Whether a person moderates some forum: cached per person for the header
+# (forum_tags, ptce.personcache, registered in apps.py).
+MODERATES = "forum-moderates"
+MODERATOR_FLAG_TIMEOUT = 300
 
-    cache.delete_many([f"forum:moderates:{pk}" for pk in user_ids])
+
+def _forget_moderator_flags(user_ids: set[int]) -> None:
+    """The header caches who moderates (forum_tags): forget it for these people,
+    now and again at commit."""
+    from ptce.personcache import person_forget
+
+    person_forget(MODERATES, user_ids)
 
 
 def _forum_settings(forum: Forum, names) -> dict[str, str]:

@@ -32,7 +32,17 @@ def search_glossary(terms: list[str], *, user, limit: int) -> list[SearchHit]:
     return hits[:limit]
 
 
-register(Provider(key="pages", label=_("Site pages"), order=20, search=search_pages))
 register(
-    Provider(key="glossary", label=_("Glossary"), order=90, search=search_glossary)
+    Provider(
+        key="pages", label=_("Site pages"), order=20, search=search_pages, shared=True
+    )
+)
+register(
+    Provider(
+        key="glossary",
+        label=_("Glossary"),
+        order=90,
+        search=search_glossary,
+        shared=True,
+    )
 )

@@ -18,7 +18,7 @@ from members import selectors as members_selectors
 from members.models import Organisation
 from ptce import home_blocks
 from ptce.identity import get_identity
-from ptce.pagecache import FRAGMENT_TIMEOUT, content_version
+from ptce.pagecache import FRAGMENT_TIMEOUT, content_version, versioned
 from ptce.search_providers import page_types_listed_elsewhere
 
 from .glossary import Entry, fold
@@ -199,29 +199,22 @@ class Link:
     url: str
 
 
-NAVIGATION_CACHE_KEY = "home:navigation:v1:{part}:{language}:{version}"
-
-
-def _cached(part: str, build):
-    """`build()`'s links, cached per language and content version (ptce.pagecache):
-    a page published, moved or deleted, or the identity saved, makes a new version."""
-    key = NAVIGATION_CACHE_KEY.format(
-        part=part, language=get_language(), version=content_version()
+def _cached(part: str, build, request=None) -> tuple[Link, ...]:
+    """`build()`'s links, cached per language and content version (ptce.pagecache,
+    in the process's memory too): a page published, moved or deleted, or the
+    identity saved, makes a new version."""
+    return versioned(
+        request, ("home:navigation:v2", part, get_language()), lambda: (*build(),)
     )
-    links = cache.get(key)
-    if links is None:
-        links = build()
-        cache.set(key, links, timeout=FRAGMENT_TIMEOUT)
-    return links
 
 
-def main_menu() -> list[Link]:
+def main_menu(request=None) -> tuple[Link, ...]:
     """The directory, then the home page's children marked "show in menus".
 
     The same for every visitor (cached; 3 queries when cold): the current page is
     marked by the template (`home_tags.main_menu`).
     """
-    return _cached("menu", _main_menu)
+    return _cached("menu", _main_menu, request)
 
 
 def _main_menu() -> list[Link]:
@@ -233,12 +226,12 @@ def _main_menu() -> list[Link]:
     return links
 
 
-def footer_links() -> list[Link]:
+def footer_links(request=None) -> tuple[Link, ...]:
     """Legal pages, accessibility statement, contact, glossary, charter.
 
     Only pages set and published (never a dead link). Cached like the menu.
     """
-    return _cached("footer", _footer_links)
+    return _cached("footer", _footer_links, request)
 
 
 def _footer_links() -> list[Link]:
@@ -267,7 +260,17 @@ def _footer_links() -> list[Link]:
     return links
 
 
-def breadcrumbs(page: Page) -> list[Link]:
-    """The page's ancestors below the site root, home first: 1 query."""
+def breadcrumbs(page: Page, request=None) -> tuple[Link, ...]:
+    """The page's ancestors below the site root, home first: 1 query, cached per
+    content version (a move or a publish changes it)."""
+    return versioned(
+        request,
+        ("home:breadcrumbs", page.pk, get_language()),
+        lambda: _breadcrumbs(page),
+        timeout=0 if getattr(request, "is_preview", False) else FRAGMENT_TIMEOUT,
+    )
+
+
+def _breadcrumbs(page: Page) -> tuple[Link, ...]:
     ancestors = page.get_ancestors().filter(depth__gt=1).specific(defer=True)
-    return [Link(ancestor.title, ancestor.get_url()) for ancestor in ancestors]
+    return tuple(Link(ancestor.title, ancestor.get_url()) for ancestor in ancestors)

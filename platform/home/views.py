@@ -6,8 +6,10 @@ from http import HTTPStatus
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
+from ptce.pagecache import LocalTier, versioned
 from ptce.search_providers import MAX_QUERY_LENGTH, SearchHit, parse_terms, providers
 
 from . import selectors
@@ -33,13 +35,33 @@ class SearchGroup:
     more_url: str
 
 
+# What visitors type keys these: their own process memory, so that a flood of
+# queries cannot push the header's fragments out of the shared one.
+_search_tier = LocalTier(max_entries=1_000)
+
+
+def _hits(request, provider, terms: list[str]) -> list[SearchHit]:
+    """The provider's hits; those the same for everyone (`shared`) kept per content
+    version, language and query."""
+
+    def search() -> tuple[SearchHit, ...]:
+        return (
+            *provider.search(terms, user=request.user, limit=SEARCH_RESULTS_PER_KIND),
+        )
+
+    if not provider.shared:
+        return list(search())
+    key = ("search", provider.key, get_language(), SEARCH_RESULTS_PER_KIND, *terms)
+    return list(versioned(request, key, search, tier=_search_tier))
+
+
 def search(request):
     query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())
     query = query[:MAX_QUERY_LENGTH]
     terms = parse_terms(query)
     groups = []
     for provider in providers() if terms else []:
-        hits = provider.search(terms, user=request.user, limit=SEARCH_RESULTS_PER_KIND)
+        hits = _hits(request, provider, terms)
         if hits:
             more = len(hits) >= SEARCH_RESULTS_PER_KIND and provider.more_url
             groups.append(
@@ -66,7 +88,8 @@ def glossary(request):
     return render(
         request,
         "home/glossary.html",
-        {"letters": selectors.glossary_by_letter()},
+        # Called by the template inside its shared fragment: no query on a hit.
+        {"letters": selectors.glossary_by_letter},
     )
 
 

@@ -38,5 +38,6 @@ register(
         order=10,
         search=search_structures,
         more_url=directory_url,
+        shared=True,
     )
 )

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ptce.pagecache import versioned
+
 from . import permissions, selectors, services
 from .adapter import PENDING_INVITATION_SESSION_KEY
 from .audit import history_line
@@ -43,7 +45,11 @@ def _error_message(error: ValidationError) -> str:
 
 
 def organisation_list(request):
-    form = DirectoryFilterForm(request.GET or None, cities=selectors.directory_cities())
+    # The cities and the counts change with the content only: kept per content version.
+    cities = versioned(
+        request, ("members:directory-cities",), lambda: (*selectors.directory_cities(),)
+    )
+    form = DirectoryFilterForm(request.GET or None, cities=cities)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     organisations = selectors.organisation_directory(
         category=filters.get("category", ""),
@@ -55,6 +61,14 @@ def organisation_list(request):
         request.GET.get("page")
     )
     query = {k: v for k, v in filters.items() if v}
+    # Each select with its chosen value, if it is one of its choices (the shared
+    # fragment of the filters is keyed by them: a bounded number of keys).
+    selects = []
+    for name in ("category", "legal_form", "city"):
+        field = form[name]
+        value = str(field.value() or "")
+        choices = {str(choice) for choice, _label in field.field.choices}
+        selects.append((field, value if value in choices else ""))
     return render(
         request,
         "members/organisation_list.html",
@@ -62,8 +76,14 @@ def organisation_list(request):
             "form": form,
             "page_obj": page_obj,
             "organisations": page_obj.object_list,
-            "category_counts": selectors.directory_category_counts(),
+            "category_counts": versioned(
+                request,
+                ("members:directory-counts",),
+                lambda: (*selectors.directory_category_counts(),),
+            ),
             "is_filtered": bool(query),
+            "filter_selects": selects,
+            "filter_selection": "|".join(value for _field, value in selects),
             "extra": f"&{urlencode(query)}" if query else "",
         },
     )

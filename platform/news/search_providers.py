@@ -28,5 +28,6 @@ register(
         order=40,
         search=search_news,
         page_types=(NewsPage,),
+        shared=True,
     )
 )

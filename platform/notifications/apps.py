@@ -11,3 +11,8 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         # Every app declares its notification kinds in its own kinds.py.
         autodiscover_modules("kinds")
+        from ptce import personcache
+
+        from .services import UNREAD
+
+        personcache.register(UNREAD)  # the bell, read with the other header values

@@ -33,12 +33,15 @@ class PtceConfig(AppConfig):
         last = [c for c in self.apps.get_app_configs() if c.models_module][-1]
         post_migrate.connect(_ensure_groups, sender=last, dispatch_uid="ptce_groups")
         self._watch_identity()
+        from . import personcache
         from .pagecache import (
             connect_all_models,
             connect_wagtail_signals,
             invalidate_on_change,
         )
+        from .templatetags.ptce_cache import ADMIN_ACCESS, ADMIN_ACCESS_TIMEOUT
 
+        personcache.register(ADMIN_ACCESS, timeout=ADMIN_ACCESS_TIMEOUT)
         connect_all_models()
         connect_wagtail_signals()
         invalidate_on_change(self.get_model("SiteIdentity"))

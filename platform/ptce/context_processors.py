@@ -6,8 +6,16 @@ from .identity import get_identity
 
 
 def identity(request) -> dict:
-    """`site_identity` in every template: the PTCE's name, contact and legal pages."""
-    return {"site_identity": SimpleLazyObject(get_identity)}
+    """`site_identity` in every template: the PTCE's name, contact and legal pages,
+    kept in the process's memory for the content version (saving the identity bumps
+    it): no round trip to the cache."""
+    from .pagecache import versioned
+
+    return {
+        "site_identity": SimpleLazyObject(
+            lambda: versioned(request, ("ptce:identity",), get_identity)
+        )
+    }
 
 
 def content_version(request) -> dict:

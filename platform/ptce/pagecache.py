@@ -11,6 +11,16 @@
       {% load cache %}
       {% cache 600 "footer" LANGUAGE_CODE content_version %}…{% endcache %}
   Add `request.path` when the fragment marks the current page.
+  `{% load ptce_cache %}{% shared_fragment "name" … %}…{% endshared_fragment %}` does
+  the same with the version and the language always in the key, and keeps a copy in
+  the process's memory (`versioned()`): a hit costs no round trip to Redis.
+- `versioned(request, parts, build)` — any value that depends on the content only
+  (menus, feed links, the identity): process memory first, then the shared cache,
+  then `build()`. Safe across processes because the key holds the version: a bump
+  in one process makes every other process's copy unreachable at its next request
+  (each request reads the version once, with the person's header values:
+  `ptce.personcache.load`). Cache down → no version → built each time, nothing
+  kept in memory.
 - Whole pages, for visitors: `AnonymousPageCacheMiddleware` serves a GET without a
   session cookie from the cache, keyed by content version, language and URL. What
   it stores is only what any visitor would get: a 200 that sets no cookie, used no
@@ -26,6 +36,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -66,11 +79,87 @@ def content_version() -> str | None:
     return version
 
 
+# Bumps made by this process: a request that changed content (or created the
+# identity on a fresh database) reads the version again for what it renders next.
+_bumps = 0
+
+
 def request_content_version(request) -> str | None:
-    """content_version(), read once per request however many fragments ask."""
+    """content_version(), read once per request however many fragments ask, in the
+    same round trip as the person's header values (ptce.personcache.load); again
+    after this process bumped it."""
     if not hasattr(request, "_ptce_content_version"):
+        from .personcache import load
+
+        version = load(request, extra_keys=[VERSION_KEY]).get(VERSION_KEY)
+        request._ptce_content_version = version or content_version()
+        request._ptce_bumps = _bumps
+    elif request._ptce_bumps != _bumps:
         request._ptce_content_version = content_version()
+        request._ptce_bumps = _bumps
     return request._ptce_content_version
+
+
+class LocalTier:
+    """A small per-process memory in front of the shared cache, for keys that hold
+    the content version (so never stale): entries expire after their timeout and
+    the whole memory is dropped when it holds `max_entries`."""
+
+    def __init__(self, max_entries: int = 2_000) -> None:
+        self.max_entries = max_entries
+        self._data: dict[str, tuple[float, Any]] = {}
+
+    def get(self, key: str) -> Any:
+        entry = self._data.get(key)
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def set(self, key: str, value: Any, timeout: float) -> None:
+        if len(self._data) >= self.max_entries:
+            self._data = {}
+        self._data[key] = (time.monotonic() + timeout, value)
+
+    def clear(self) -> None:
+        self._data = {}
+
+
+local_tier = LocalTier()
+
+
+def versioned(
+    request,
+    parts: Iterable[Any],
+    build: Callable[[], Any],
+    *,
+    timeout: int = FRAGMENT_TIMEOUT,
+    tier: LocalTier | None = None,
+) -> Any:
+    """`build()`'s value for the current content version (see the module docstring).
+
+    `parts` name the value (and the language when it holds text); `request` may be
+    None outside a request (the version is then read from the cache). The value is
+    shared by every request of the process: return immutable things (str, tuples).
+    `timeout` 0 (a preview) builds without caching. `tier`: another process memory
+    than the shared one, for values keyed by what visitors type (search), so that
+    they cannot push the header's fragments out.
+    """
+    tier = local_tier if tier is None else tier
+    version = content_version() if request is None else request_content_version(request)
+    if version is None or not timeout:
+        return build()
+    name = ":".join(str(part) for part in parts)
+    if len(name) > 150:
+        name = hashlib.sha256(name.encode()).hexdigest()
+    key = f"ptce:v:{version}:{name}"
+    value = tier.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is None:
+            value = build()
+            cache.set(key, value, timeout)
+        tier.set(key, value, timeout)
+    return value
 
 
 def bump_content_version(**kwargs) -> None:
@@ -79,10 +168,14 @@ def bump_content_version(**kwargs) -> None:
     The second bump covers a reader that cached the old state between the first one
     and the commit.
     """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _bump() -> None:
+    global _bumps
+    _bumps += 1
     cache.set(VERSION_KEY, secrets.token_hex(6), timeout=None)
-    transaction.on_commit(
-        lambda: cache.set(VERSION_KEY, secrets.token_hex(6), timeout=None)
-    )
 
 
 def invalidate_on_change(*models, ignore_fields: frozenset[str] = frozenset()) -> None:
@@ -106,8 +199,20 @@ def invalidate_on_change(*models, ignore_fields: frozenset[str] = frozenset()) -
         )
 
 
+_never_shown: set[str] = set()
+
+
+def never_shown(*models) -> None:
+    """These models' rows never show in a shared page (a person's own calendar
+    token…): saving one must not make every cached page and fragment stale. Call
+    from the app's AppConfig.ready()."""
+    _never_shown.update(model._meta.label_lower for model in models)
+
+
 def _any_model_changed(sender, update_fields=None, **kwargs) -> None:
     if sender._meta.app_label in IGNORED_APPS:
+        return
+    if sender._meta.label_lower in _never_shown:
         return
     if update_fields and set(update_fields) <= {"last_login"}:
         return  # a login

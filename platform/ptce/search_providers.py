@@ -13,6 +13,10 @@ Contract — an app declares, in its own `search_providers.py`:
 `label` names the kind of thing found, as readers say it ("Structures membres",
 "Actualités"), never a model name. Optionally `more_url(query) -> str` links to the
 app's own, fuller search (the directory with its filters) when `limit` hits were found.
+`shared=True` says the hits are the same for every person (they never depend on
+`user`): the search page then keeps them per content version, language and query
+(`ptce.pagecache.versioned`), and a repeated query costs no query. Leave it False
+when what is found depends on who searches (the forum's posts).
 
 A provider that lists Wagtail pages of its own types names them in `page_types`
 (`page_types=(NewsPage,)`): the generic "site pages" provider leaves those types to it
@@ -58,6 +62,7 @@ class Provider:
     order: int = 100
     more_url: Callable[[str], str] | None = None
     page_types: tuple[type, ...] = ()
+    shared: bool = False
 
 
 _registry: dict[str, Provider] = {}

@@ -9,3 +9,10 @@ class CalendarsConfig(AppConfig):
     label = "pooling_calendars"
     verbose_name = _("Calendars and series")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from ptce.pagecache import never_shown
+
+        # A person's feed token, made on their first calendar page, shows in no
+        # shared page: it must not make every cached fragment stale.
+        never_shown(self.get_model("CalendarToken"))

@@ -17,9 +17,23 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-# "About a dozen" (bench/README.md, targets): one signed-in page makes 13 on SQLite
-# in the test settings (6–8 on the PostgreSQL bench), hence the margin.
+# "About a dozen" (bench/README.md, targets) at most for any page.
 BUDGET = 15
+# Each page's own, signed in and warm, in the test settings (SQLite). What is left:
+# the user, and the page's own data; the header's per-person values come from one
+# cache read (ptce.personcache), the menus and fragments from process memory. Search:
+# a repeated query (its shared providers' hits are kept per content version; a new
+# query costs about a dozen).
+SIGNED_IN_BUDGETS = {
+    "home": 5,
+    "standard page": 7,
+    "directory": 3,  # user, count, the page of structures
+    "profile": 6,
+    "search": 3,  # user, then the forum's own (per person)
+    "glossary": 1,  # the user
+    "my space": 5,
+    "notification centre": 4,
+}
 
 
 @pytest.fixture
@@ -66,7 +80,7 @@ def test_signed_in_pages_keep_a_fixed_query_budget(
     counts = {}
     for name, url in urls.items():
         client.get(url)  # warm: the cached identity and fragments
-        with django_assert_max_num_queries(BUDGET) as queries:
+        with django_assert_max_num_queries(SIGNED_IN_BUDGETS[name]) as queries:
             response = client.get(url)
         assert response.status_code == HTTPStatus.OK, name
         counts[name] = len(queries.captured_queries)
@@ -74,8 +88,8 @@ def test_signed_in_pages_keep_a_fixed_query_budget(
     for name, url in urls.items():
         client.get(url)
         # One page gains a query once it has data to page through (not investigated
-        # yet, see bench/README.md): the cap holds, equality is not asserted.
-        with django_assert_max_num_queries(BUDGET):
+        # yet, see bench/README.md): at most one more than its own budget.
+        with django_assert_max_num_queries(min(BUDGET, SIGNED_IN_BUDGETS[name] + 1)):
             assert client.get(url).status_code == HTTPStatus.OK, name
     assert counts
 

@@ -9,10 +9,12 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from ptce.pagecache import request_content_version
+from ptce.personcache import request_value
 
 from .. import permissions, selectors, services
 from ..forms import PostForm
 from ..models import Mode
+from ..services import MODERATES
 
 register = template.Library()
 
@@ -64,7 +66,7 @@ def page_comments(context, page):
     can_moderate = (
         thread is not None
         and user.is_authenticated
-        and _moderates_something(user)
+        and _moderates_something(request)
         and permissions.can_moderate(user, thread.forum)
     )
     return {
@@ -91,23 +93,13 @@ def page_comments(context, page):
     }
 
 
-MODERATOR_FLAG_TIMEOUT = 300
-
-
-def _moderates_something(user) -> bool:
-    """Cached per person for 5 minutes: no query on the pages of non-moderators."""
-    key = f"forum:moderates:{user.pk}"
-    try:
-        flag = cache.get(key)
-    except Exception:  # a cache outage must not break the header
-        flag = None
-    if flag is None:
-        flag = permissions.can_moderate_anything(user)
-        try:
-            cache.set(key, flag, MODERATOR_FLAG_TIMEOUT)
-        except Exception:
-            pass
-    return flag
+def _moderates_something(request) -> bool:
+    """Cached per person for 5 minutes, read with the other header values
+    (ptce.personcache, registered in apps.py): no query on non-moderators' pages."""
+    user = request.user
+    return request_value(
+        request, MODERATES, lambda: permissions.can_moderate_anything(user)
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -117,7 +109,7 @@ def forum_queue_count(context) -> int:
         return 0
     memo = request.__dict__
     if "_forum_queue_count" not in memo:
-        moderates = _moderates_something(request.user)
+        moderates = _moderates_something(request)
         memo["_forum_queue_count"] = (
             selectors.queue_count(user=request.user) if moderates else 0
         )

@@ -28,15 +28,15 @@ def main_menu(context) -> list[MenuItem]:
     path = request.path if request is not None else ""
     return [
         MenuItem(link.label, link.url, _is_current(link.url, path))
-        for link in selectors.main_menu()
+        for link in selectors.main_menu(request)
     ]
 
 
-@register.simple_tag
-def footer_links() -> list[selectors.Link]:
-    return selectors.footer_links()
+@register.simple_tag(takes_context=True)
+def footer_links(context) -> tuple[selectors.Link, ...]:
+    return selectors.footer_links(context.get("request"))
 
 
-@register.simple_tag
-def page_breadcrumbs(page) -> list[selectors.Link]:
-    return selectors.breadcrumbs(page)
+@register.simple_tag(takes_context=True)
+def page_breadcrumbs(context, page) -> tuple[selectors.Link, ...]:
+    return selectors.breadcrumbs(page, context.get("request"))

@@ -1,16 +1,13 @@
 from __future__ import annotations
 
 from django import template
-from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from ptce.pagecache import FRAGMENT_TIMEOUT, content_version
+from ptce.pagecache import versioned
 
 register = template.Library()
-
-SITE_FEED_LINKS_CACHE_KEY = "news:feed-links:v1:{language}:{version}"
 
 
 @register.simple_tag
@@ -38,22 +35,23 @@ def news_feed_links(index_page, tag=None):
     return {"index_page": index_page, "tag": tag}
 
 
-@register.simple_tag
-def news_site_feed_links() -> str:
+@register.simple_tag(takes_context=True)
+def news_site_feed_links(context) -> str:
     """The news feeds' autodiscovery links, in the head of every page (base.html).
 
-    The same for everyone: cached per language and content version (one query
-    when cold, to find the live news index; nothing when there is none).
+    The same for everyone: cached per language and content version, in the
+    process's memory too (one query when cold, to find the live news index;
+    nothing when there is none).
     """
-    key = SITE_FEED_LINKS_CACHE_KEY.format(
-        language=get_language(), version=content_version() or "none"
-    )
-    html = cache.get(key)
-    if html is None:
+
+    def build() -> str:
         from news.selectors import news_index
 
-        html = render_to_string(
+        return render_to_string(
             "news/includes/feed_links.html", {"index_page": news_index(), "tag": None}
         )
-        cache.set(key, html, timeout=FRAGMENT_TIMEOUT)
+
+    html = versioned(
+        context.get("request"), ("news:feed-links:v2", get_language()), build
+    )
     return mark_safe(html)  # our own template's output, escaped there

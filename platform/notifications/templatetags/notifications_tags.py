@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import template
 
-from ptce.personcache import person_value
+from ptce.personcache import request_value
 
 from .. import selectors
 from ..services import UNREAD
@@ -19,9 +19,6 @@ def unread_notifications_count(context) -> int:
         return 0
     if request is None:
         return selectors.unread_count(user=user)
-    if not hasattr(request, "_notifications_unread"):
-        # Cached per person; every service that changes the count forgets it.
-        request._notifications_unread = person_value(
-            UNREAD, user.pk, lambda: selectors.unread_count(user=user)
-        )
-    return request._notifications_unread
+    # Cached per person, read with the other header values (registered in apps.py);
+    # every service that changes the count forgets it.
+    return request_value(request, UNREAD, lambda: selectors.unread_count(user=user))
