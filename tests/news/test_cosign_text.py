@@ -139,30 +139,26 @@ def test_the_coordination_may_still_set_the_date_and_tags(cosigned, coordinator)
     assert NewsPage.objects.get(pk=cosigned.pk).live
 
 
-def test_admin_publish_of_a_corrected_cosigned_item_keeps_the_live_text(
-    client, cosigned, coordinator
-):
-    """The bypass this closes: edit after co-signing, then « Publish » in the admin."""
+def post_admin_edit(client, coordinator, page, introduction: str, **action):
+    """The coordinator submits Wagtail's edit form with a new introduction."""
     from wagtail.test.utils.form_data import (
         inline_formset,
         nested_form_data,
         streamfield,
     )
 
-    approve_coordination(cosigned, coordinator)
-    live = NewsPage.objects.get(pk=cosigned.pk)
-    assert live.live
     ensure_groups()
     coordinator.is_staff = True
     coordinator.save()
     coordinator.groups.add(Group.objects.get(name=COORDINATORS))
     client.force_login(coordinator)
-    links = list(live.cosigners.all())
+    draft = NewsPage.objects.get(pk=page.pk).get_latest_revision_as_object()
+    links = list(draft.cosigners.all())
     data = nested_form_data(
         {
-            "title": live.title,
-            "slug": live.slug,
-            "introduction": "Texte que les cosignataires n’ont jamais vu.",
+            "title": draft.title,
+            "slug": draft.slug,
+            "introduction": introduction,
             "body": streamfield([]),
             "tags": "",
             "cosigners": inline_formset(
@@ -172,18 +168,31 @@ def test_admin_publish_of_a_corrected_cosigned_item_keeps_the_live_text(
                 ],
                 initial=len(links),
             ),
-            "action-publish": "action-publish",
+            **action,
         }
     )
-    edit = reverse("wagtailadmin_pages:edit", args=[live.pk])
+    edit = reverse("wagtailadmin_pages:edit", args=[page.pk])
     response = client.post(edit, data, follow=True)
     assert response.status_code == HTTPStatus.OK
-    assert "non publiée" in response.content.decode()
+    return response.content.decode()
+
+
+def test_admin_publish_of_a_corrected_cosigned_item_keeps_the_live_text(
+    client, cosigned, coordinator
+):
+    """The bypass this closes: edit after co-signing, then « Publish » in the admin."""
+    approve_coordination(cosigned, coordinator)
+    live = NewsPage.objects.get(pk=cosigned.pk)
+    assert live.live
+    unseen = "Texte que les cosignataires n’ont jamais vu."
+    html = post_admin_edit(
+        client, coordinator, live, unseen, **{"action-publish": "action-publish"}
+    )
+    assert "non publiée" in html
     page = NewsPage.objects.get(pk=live.pk)
     assert page.live
     assert page.introduction == live.introduction  # the live text did not change
-    draft = page.get_latest_revision_as_object()
-    assert draft.introduction == "Texte que les cosignataires n’ont jamais vu."
+    assert page.get_latest_revision_as_object().introduction == unseen
 
 
 def test_admin_edit_and_approve_in_one_click_sends_a_correction_to_the_cosigners(
@@ -191,42 +200,18 @@ def test_admin_edit_and_approve_in_one_click_sends_a_correction_to_the_cosigners
 ):
     """« Approve and publish » with a changed text in the same submit: no 403, no
     publication, the co-signers are asked again."""
-    from wagtail.test.utils.form_data import (
-        inline_formset,
-        nested_form_data,
-        streamfield,
-    )
-
-    ensure_groups()
-    coordinator.is_staff = True
-    coordinator.save()
-    coordinator.groups.add(Group.objects.get(name=COORDINATORS))
-    client.force_login(coordinator)
-    draft = NewsPage.objects.get(pk=cosigned.pk).get_latest_revision_as_object()
-    links = list(draft.cosigners.all())
-    data = nested_form_data(
-        {
-            "title": draft.title,
-            "slug": draft.slug,
-            "introduction": "Corrigée en validant.",
-            "body": streamfield([]),
-            "tags": "",
-            "cosigners": inline_formset(
-                [
-                    {"id": link.pk, "organisation": link.organisation_id}
-                    for link in links
-                ],
-                initial=len(links),
-            ),
+    html = post_admin_edit(
+        client,
+        coordinator,
+        cosigned,
+        "Corrigée en validant.",
+        **{
             "action-workflow-action": "true",
             "workflow-action-name": "approve",
             "workflow-action-extra-data": "{}",
-        }
+        },
     )
-    edit = reverse("wagtailadmin_pages:edit", args=[cosigned.pk])
-    response = client.post(edit, data, follow=True)
-    assert response.status_code == HTTPStatus.OK
-    assert "sollicitées à nouveau" in response.content.decode()
+    assert "sollicitées à nouveau" in html
     page = NewsPage.objects.get(pk=cosigned.pk)
     assert not page.live
     assert isinstance(current_state(page).task.specific, CosignTask)
