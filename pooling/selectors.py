@@ -69,14 +69,23 @@ def pending_count_for(request) -> int:
     return request_value(request, PENDING_COUNT, lambda: pending_count(user))
 
 
+def _first_upcoming(bookings: QuerySet[Booking]) -> list[Booking]:
+    """The first UPCOMING_LIMIT of `bookings` by start, with their relations.
+
+    The few ids are chosen first (a sub-select on the bookings alone), then only
+    those rows are joined to their resource, structures and booker: joining before
+    the LIMIT joined every upcoming booking of a busy structure (3,000 at large).
+    """
+    first = bookings.order_by("start").values("pk")[:UPCOMING_LIMIT]
+    return list(_with_relations(Booking.objects.filter(pk__in=first)).order_by("start"))
+
+
 def user_upcoming(user, *, now: datetime | None = None) -> list[Booking]:
     now = now or timezone.now()
-    return list(
-        _with_relations(
-            Booking.objects.filter(
-                booked_by=user, end__gt=now, status__in=Booking.ACTIVE_STATUSES
-            )
-        ).order_by("start")[:UPCOMING_LIMIT]
+    return _first_upcoming(
+        Booking.objects.filter(
+            booked_by=user, end__gt=now, status__in=Booking.ACTIVE_STATUSES
+        )
     )
 
 
@@ -97,15 +106,12 @@ def organisations_upcoming(user, *, now: datetime | None = None) -> list[Booking
             resource_ids.add(resource_id)
     if not organisation_ids:
         return []
-    return list(
-        _with_relations(
-            Booking.objects.filter(
-                Q(organisation_id__in=organisation_ids)
-                | Q(resource_id__in=resource_ids),
-                end__gt=now,
-                status__in=Booking.ACTIVE_STATUSES,
-            ).exclude(booked_by=user)
-        ).order_by("start")[:UPCOMING_LIMIT]
+    return _first_upcoming(
+        Booking.objects.filter(
+            Q(organisation_id__in=organisation_ids) | Q(resource_id__in=resource_ids),
+            end__gt=now,
+            status__in=Booking.ACTIVE_STATUSES,
+        ).exclude(booked_by=user)
     )
 
 
