@@ -156,44 +156,45 @@ def coordination_task_action(task, task_state, user, action_name, **kwargs):
 
 
 # --- nothing goes live before every co-signer approved ---------------------------
-def last_cosign_state(page) -> TaskState | None:
-    return _last_cosign_state(page.get_base_content_type().pk, str(page.pk))
-
-
-def _last_cosign_state(base_content_type_id: int, object_id: str) -> TaskState | None:
-    return (
-        TaskState.objects.filter(
-            workflow_state__base_content_type_id=base_content_type_id,
-            workflow_state__object_id=object_id,
-            task__content_type__app_label="news",
-            task__content_type__model="cosigntask",
-        )
-        .order_by("-pk")
-        .first()
-    )
+# How far back a text's last co-signing decision is looked for.
+COSIGN_ROUNDS_READ = 20
 
 
 def is_cosigned(revision) -> bool:
-    """Every co-signer of `revision` approved this very text in the latest round.
+    """Every co-signer of `revision` approved this very text in its last decided round.
 
     Approvals are given to the text of the co-signing task's revision: a revision
-    whose title, introduction, main image, body or co-signers differ from it is not
-    co-signed, whoever saved it (a coordinator's correction included).
+    whose title, introduction, main image, body or co-signers differ from every
+    approved one is not co-signed, whoever saved it (a coordinator's correction
+    included). The newest finished round on the same text decides: a later rejection
+    of it withdraws the approval; a round still in progress on another text (a
+    correction under review) does not, so a scheduled approved text still goes live.
     """
     required = set(revision_structure_ids(revision))
     if not required:
         return True
-    state = _last_cosign_state(revision.base_content_type_id, str(revision.object_id))
-    if state is None or state.status not in (
-        TaskState.STATUS_APPROVED,
-        TaskState.STATUS_SKIPPED,
-    ):
-        return False
-    if state.revision_id != revision.pk and signed_text(state.revision) != (
-        signed_text(revision)
-    ):
-        return False
-    return required <= approved_ids(state)
+    text = signed_text(revision)
+    rounds = (
+        TaskState.objects.filter(
+            workflow_state__base_content_type_id=revision.base_content_type_id,
+            workflow_state__object_id=str(revision.object_id),
+            task__content_type__app_label="news",
+            task__content_type__model="cosigntask",
+            status__in=(
+                TaskState.STATUS_APPROVED,
+                TaskState.STATUS_SKIPPED,
+                TaskState.STATUS_REJECTED,
+            ),
+        )
+        .select_related("revision")
+        .order_by("-pk")[:COSIGN_ROUNDS_READ]
+    )
+    for state in rounds:
+        if state.revision_id == revision.pk or signed_text(state.revision) == text:
+            return state.status != TaskState.STATUS_REJECTED and required <= (
+                approved_ids(state)
+            )
+    return False
 
 
 def ensure_cosigned(revision) -> None:

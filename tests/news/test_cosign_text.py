@@ -236,3 +236,56 @@ def test_the_coordination_is_offered_to_send_a_changed_text_back(
     )
     assert isinstance(current_state(page).task.specific, CosignTask)
     assert asked(referents[0]) == 2
+
+
+def test_a_scheduled_cosigned_text_goes_live_while_a_correction_is_reviewed(
+    cosigned, coordinator, referents
+):
+    """The scheduled revision is the text its co-signers approved: a later
+    correction under review must neither block it nor the other scheduled pages."""
+    import datetime as dt
+    from unittest import mock
+
+    from django.core.management import call_command
+    from django.utils import timezone
+    from wagtail.models import Workflow
+
+    draft = cosigned.get_latest_revision_as_object()
+    draft.go_live_at = timezone.now() + dt.timedelta(hours=1)
+    scheduled = draft.save_revision(user=coordinator)
+    approve_coordination(cosigned, coordinator)
+    assert not NewsPage.objects.get(pk=cosigned.pk).live
+    # A correction is proposed and goes to the co-signers again.
+    corrected = correct(cosigned, coordinator, introduction="Corrigée plus tard.")
+    page = NewsPage.objects.get(pk=cosigned.pk)
+    Workflow.objects.get(pk=page.get_workflow().pk).start(page, coordinator)
+    assert isinstance(current_state(page).task.specific, CosignTask)
+    assert not is_cosigned(corrected)
+
+    later = timezone.now() + dt.timedelta(hours=2)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        call_command("publish_scheduled")
+    page = NewsPage.objects.get(pk=cosigned.pk)
+    assert page.live
+    assert page.live_revision_id == scheduled.pk
+    assert page.introduction == scheduled.as_object().introduction
+
+
+def test_a_later_refusal_of_the_same_text_withdraws_the_approval(
+    cosigned, coordinator, referents
+):
+    from wagtail.models import Workflow
+
+    approve_coordination(cosigned, coordinator)
+    page = NewsPage.objects.get(pk=cosigned.pk)
+    revision = page.get_latest_revision()
+    assert page.live and is_cosigned(revision)
+    # The same text goes round again, and the first structure now refuses it.
+    Workflow.objects.get(pk=page.get_workflow().pk).start(page, coordinator)
+    assert is_cosigned(revision)  # a round in progress decides nothing yet
+    services.cosign_reject(
+        task_state=current_state(page), by=referents[0], comment="Nous retirons."
+    )
+    assert not is_cosigned(revision)
+    with pytest.raises(PermissionDenied):
+        revision.publish(user=coordinator)
