@@ -241,15 +241,9 @@ def record_cancellation(
             data={"amount_excl_vat": str(charge.amount_excl_vat)},
         )
         return None
-    line = _withdraw(charge, kind=LedgerLine.Kind.REVERSAL, by=by)
-    audit_record(
-        actor=by,
-        action="pooling.ledger.reversal",
-        target=line,
-        scope=booking.organisation,
-        data={"amount_excl_vat": str(line.amount_excl_vat), "period": str(line.period)},
+    return _withdraw_recorded(
+        charge, kind=LedgerLine.Kind.REVERSAL, booking=booking, by=by
     )
-    return line
 
 
 def record_change(*, booking: Booking, by: User | None) -> LedgerLine | None:
@@ -263,10 +257,17 @@ def record_change(*, booking: Booking, by: User | None) -> LedgerLine | None:
     charge = current_charge(booking)
     if charge is None:
         return None
-    line = _withdraw(charge, kind=LedgerLine.Kind.REPLACED, by=by)
+    return _withdraw_recorded(
+        charge, kind=LedgerLine.Kind.REPLACED, booking=booking, by=by
+    )
+
+
+def _withdraw_recorded(charge, *, kind: str, booking: Booking, by) -> LedgerLine:
+    """_withdraw(), and the audit record "pooling.ledger.<kind>" that says so."""
+    line = _withdraw(charge, kind=kind, by=by)
     audit_record(
         actor=by,
-        action="pooling.ledger.replaced",
+        action=f"pooling.ledger.{kind}",
         target=line,
         scope=booking.organisation,
         data={"amount_excl_vat": str(line.amount_excl_vat), "period": str(line.period)},

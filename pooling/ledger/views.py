@@ -156,11 +156,15 @@ def structure_statement_csv(request, slug: str, year: int, month: int):
 PRINTED_LINES = 500
 
 
-def _ptce(request, year: int, month: int, **page):
+def _ptce_period(request, year: int, month: int) -> date:
     period = _period(year, month)
     if not permissions.can_view_ptce_statement(request.user):
         raise PermissionDenied
-    return selectors.ptce_statement(period=period, **page)
+    return period
+
+
+def _ptce(request, year: int, month: int, **page):
+    return selectors.ptce_statement(period=_ptce_period(request, year, month), **page)
 
 
 @login_required
@@ -193,9 +197,7 @@ def ptce_statement_print(request, year: int, month: int):
 def ptce_statement_csv(request, year: int, month: int):
     from ptce.exports import export_response
 
-    period = _period(year, month)
-    if not permissions.can_view_ptce_statement(request.user):
-        raise PermissionDenied
+    period = _ptce_period(request, year, month)
     return export_response(
         filename=f"releve-ptce-{period:%Y-%m}",
         columns=_columns(with_parties=True),
