@@ -91,7 +91,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, the session's user read with the page's cached values (ptce.auth).
+    "ptce.auth.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After authentication and messages: its 400 page is drawn in the site's layout.
     "ptce.middleware.RefuseNulBytesMiddleware",
@@ -225,9 +226,11 @@ CELERY_BEAT_SCHEDULE = {
 
 # --- Authentication -----------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
+# Django's and allauth's backends, the session's user row read through the cache
+# (ptce.auth).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "ptce.auth.CachedModelBackend",
+    "ptce.auth.CachedAllauthBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": f"django.contrib.auth.password_validation.{name}"}

@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from ptce import routing
 from ptce.views import language_set
 
 urlpatterns = [
@@ -29,7 +30,6 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    from django.urls import re_path
     from django.views.static import serve
 
     media_prefix = settings.MEDIA_URL.strip("/")
@@ -41,5 +41,9 @@ if settings.SERVE_MEDIA:
         )
     ]
 
-# Wagtail's page tree serves everything else; it must stay last.
-urlpatterns += [path("", include(wagtail_urls))]
+# Wagtail's page tree serves everything else; it must stay last. Its serve view
+# comes first under its own name, with the routing remembered (ptce.routing).
+urlpatterns += [
+    re_path(wagtail_urls.serve_pattern, routing.serve, name="wagtail_serve"),
+    path("", include(wagtail_urls)),
+]

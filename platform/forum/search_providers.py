@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ptce.search_providers import Provider, SearchHit, register
 
-from . import markup, selectors
+from . import markup, permissions, selectors
 
 
 def search_forum(terms: list[str], *, user, limit: int) -> list[SearchHit]:
@@ -21,4 +21,14 @@ def search_forum(terms: list[str], *, user, limit: int) -> list[SearchHit]:
     ]
 
 
-register(Provider(key="forum", label=_("Forum"), order=60, search=search_forum))
+def audience(user) -> str:
+    """Who reads the same posts: members read every forum, others the public ones
+    (selectors.search_posts)."""
+    return "members" if permissions.is_member(user) else "public"
+
+
+register(
+    Provider(
+        key="forum", label=_("Forum"), order=60, search=search_forum, audience=audience
+    )
+)

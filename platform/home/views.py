@@ -41,17 +41,28 @@ _search_tier = LocalTier(max_entries=1_000)
 
 
 def _hits(request, provider, terms: list[str]) -> list[SearchHit]:
-    """The provider's hits; those the same for everyone (`shared`) kept per content
-    version, language and query."""
+    """The provider's hits; those the same for everyone (`shared`), or for everyone
+    of one audience (`audience`), kept per content version, language and query."""
 
     def search() -> tuple[SearchHit, ...]:
         return (
             *provider.search(terms, user=request.user, limit=SEARCH_RESULTS_PER_KIND),
         )
 
-    if not provider.shared:
+    if provider.shared:
+        audience = "everyone"
+    elif provider.audience is not None:
+        audience = provider.audience(request.user)
+    else:
         return list(search())
-    key = ("search", provider.key, get_language(), SEARCH_RESULTS_PER_KIND, *terms)
+    key = (
+        "search",
+        provider.key,
+        audience,
+        get_language(),
+        SEARCH_RESULTS_PER_KIND,
+        *terms,
+    )
     return list(versioned(request, key, search, tier=_search_tier))
 
 

@@ -29,7 +29,21 @@ FORMER_MEMBER = _("Former member")
 SEARCHED_FIELDS = ("name", "summary", "description", "city")
 
 
-class EmailUserManager(UserManager):
+class UserQuerySet(models.QuerySet):
+    def update(self, **kwargs) -> int:
+        """A bulk change also forgets the cached rows of the people it changes
+        (the signed-in person's row is cached: ptce.auth)."""
+        from ptce.auth import forget_users
+
+        pks = list(self.values_list("pk", flat=True))
+        count = super().update(**kwargs)
+        forget_users(pks)
+        return count
+
+    update.alters_data = True
+
+
+class EmailUserManager(UserManager.from_queryset(UserQuerySet)):
     """Users log in with their e-mail address; there is no username."""
 
     use_in_migrations = True

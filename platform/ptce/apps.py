@@ -42,9 +42,25 @@ class PtceConfig(AppConfig):
         from .templatetags.ptce_cache import ADMIN_ACCESS, ADMIN_ACCESS_TIMEOUT
 
         personcache.register(ADMIN_ACCESS, timeout=ADMIN_ACCESS_TIMEOUT)
+        self._forget_cached_users()
         connect_all_models()
         connect_wagtail_signals()
         invalidate_on_change(self.get_model("SiteIdentity"))
+
+    def _forget_cached_users(self) -> None:
+        """The signed-in person's cached row (ptce.auth) goes when the row changes."""
+        from django.contrib.auth import get_user_model
+
+        from .auth import forget_saved_user
+
+        user_model = get_user_model()
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_saved_user,
+                sender=user_model,
+                weak=False,
+                dispatch_uid=f"ptce_auth_forget_{signal is post_save}",
+            )
 
     def _watch_identity(self) -> None:
         """Drop the cached identity when it, or what its footer links to, changes."""

@@ -89,6 +89,9 @@ def request_content_version(request) -> str | None:
     same round trip as the person's header values (ptce.personcache.load); again
     after this process bumped it."""
     if not hasattr(request, "_ptce_content_version"):
+        # Loading a signed-in user reads the version in their batch (ptce.auth).
+        getattr(request, "user", None) and request.user.is_authenticated
+    if not hasattr(request, "_ptce_content_version"):
         from .personcache import load
 
         version = load(request, extra_keys=[VERSION_KEY]).get(VERSION_KEY)
@@ -98,6 +101,18 @@ def request_content_version(request) -> str | None:
         request._ptce_content_version = content_version()
         request._ptce_bumps = _bumps
     return request._ptce_content_version
+
+
+def prefetch_person(request, pk, *, extra_keys: Iterable[str] = ()) -> dict[str, Any]:
+    """The request's one batch, read before its user is known: the content version,
+    person `pk`'s header values and `extra_keys` (their cached row: ptce.auth).
+    Returns what the cache held for `extra_keys`."""
+    from .personcache import load
+
+    found = load(request, extra_keys=[VERSION_KEY, *extra_keys], pk=pk)
+    request._ptce_content_version = found.pop(VERSION_KEY, None) or content_version()
+    request._ptce_bumps = _bumps
+    return found
 
 
 class LocalTier:

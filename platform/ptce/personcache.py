@@ -47,11 +47,18 @@ def register(name: str, *, timeout: int = TIMEOUT) -> None:
     _registered[name] = timeout
 
 
-def load(request, *, extra_keys: Iterable[str] = ()) -> dict[str, Any]:
+def load(
+    request, *, extra_keys: Iterable[str] = (), pk: Any = _MISSING
+) -> dict[str, Any]:
     """One get_many: `extra_keys` (the content version) and, for a signed-in person,
-    every registered value. Returns what the cache held for `extra_keys`."""
-    user = getattr(request, "user", None)
-    pk = user.pk if user is not None and user.is_authenticated else None
+    every registered value. Returns what the cache held for `extra_keys`.
+
+    `pk`: the person, when the request's user is not loaded yet (ptce.auth reads
+    their row in this same batch); the values are then used only if the user the
+    request ends up with is that person (`request_value` checks)."""
+    if pk is _MISSING:
+        user = getattr(request, "user", None)
+        pk = user.pk if user is not None and user.is_authenticated else None
     person_keys = {} if pk is None else {_keys(n, [pk])[0]: n for n in _registered}
     found = cache.get_many([*extra_keys, *person_keys])
     values = {name: found.get(key, _MISSING) for key, name in person_keys.items()}

@@ -16,7 +16,10 @@ app's own, fuller search (the directory with its filters) when `limit` hits were
 `shared=True` says the hits are the same for every person (they never depend on
 `user`): the search page then keeps them per content version, language and query
 (`ptce.pagecache.versioned`), and a repeated query costs no query. Leave it False
-when what is found depends on who searches (the forum's posts).
+when what is found depends on who searches. When it depends only on which of a few
+audiences the person belongs to (the forum: members read every forum, others the
+public ones), give `audience(user) -> str` instead: the hits are kept per audience
+too, and `search` must then return the same hits for everyone of one audience.
 
 A provider that lists Wagtail pages of its own types names them in `page_types`
 (`page_types=(NewsPage,)`): the generic "site pages" provider leaves those types to it
@@ -63,6 +66,7 @@ class Provider:
     more_url: Callable[[str], str] | None = None
     page_types: tuple[type, ...] = ()
     shared: bool = False
+    audience: Callable[[Any], str] | None = None
 
 
 _registry: dict[str, Provider] = {}

@@ -118,3 +118,39 @@ def test_demo_loads_three_forums_and_waiting_posts_idempotently():
     moderator = Group.objects.get(name=roles.MODERATORS).user_set.first()
     assert len(moderation_queue(user=moderator)) == waiting
     assert not search_forum(["salle"], user=AnonymousUser(), limit=5)
+
+
+def test_site_search_keeps_members_only_posts_from_other_audiences(
+    client, member, moderator
+):
+    """The forum's hits are kept per audience (members / others): once a member
+    searched, a signed-in person of no structure, then a visitor, get the public
+    post only; a moderator reads everything."""
+    from django.urls import reverse
+
+    from tests.factories import UserFactory
+
+    from .factories import ForumFactory, ThreadFactory
+
+    members_forum = ForumFactory(visibility=Forum.Visibility.MEMBERS)
+    PostFactory(
+        thread=ThreadFactory(forum=members_forum, title="Sujet interne"),
+        body="Compost entre membres",
+    )
+    PostFactory(
+        thread=ThreadFactory(title="Sujet public"), body="Compost pour tout le monde"
+    )
+    url = reverse("home:search") + "?q=compost"
+    for person, internal in (
+        (member, True),
+        (UserFactory(), False),
+        (None, False),
+        (moderator, True),
+        (member, True),
+    ):
+        client.logout()
+        if person is not None:
+            client.force_login(person)
+        body = client.get(url).content.decode()
+        assert "Sujet public" in body
+        assert ("Sujet interne" in body) is internal, person

@@ -20,17 +20,18 @@ pytestmark = pytest.mark.django_db
 # "About a dozen" (bench/README.md, targets) at most for any page.
 BUDGET = 15
 # Each page's own, signed in and warm, in the test settings (SQLite). What is left:
-# the user, and the page's own data; the header's per-person values come from one
-# cache read (ptce.personcache), the menus and fragments from process memory. Search:
-# a repeated query (its shared providers' hits are kept per content version; a new
-# query costs about a dozen).
+# the page's own data; the person's row and header values come from one cache read
+# (ptce.auth, ptce.personcache), the menus and fragments from process memory, a
+# Wagtail page's route from process memory (ptce.routing). Search: a repeated query
+# (its shared providers' hits are kept per content version; a new query costs about
+# a dozen).
 SIGNED_IN_BUDGETS = {
-    "home": 5,
-    "standard page": 7,
+    "home": 0,
+    "standard page": 0,
     "directory": 3,  # user, count, the page of structures
     "profile": 6,
-    "search": 3,  # user, then the forum's own (per person)
-    "glossary": 1,  # the user
+    "search": 1,  # who reads the forum (its hits are kept per audience)
+    "glossary": 0,
     "my space": 5,
     "notification centre": 4,
 }

@@ -91,13 +91,14 @@ def test_a_signed_in_page_reads_the_cache_twice_the_session_and_one_batch(
     with CacheCalls() as calls:
         response = client.get(url)
     assert response.status_code == HTTPStatus.OK
-    # The session (cached_db), then the version with the bell, the pooling and
-    # moderation counts and the admin link in one get_many; every shared fragment,
-    # the menus and the identity from the process's memory.
+    # The session (cached_db), then the person's row (ptce.auth), the version, the
+    # bell, the pooling and moderation counts and the admin link in one get_many;
+    # every shared fragment, the menus and the identity from the process's memory.
     assert [name for name, _key in calls.calls] == ["get", "get_many"]
     batch = calls.calls[1][1]
     assert pagecache.VERSION_KEY in batch
-    assert len(batch) == 1 + len(personcache._registered)
+    assert f"ptce:user:{person.pk}" in batch
+    assert len(batch) == 2 + len(personcache._registered)
 
 
 def test_header_values_are_each_persons_own(client, page):
