@@ -5,7 +5,9 @@ from http import HTTPStatus
 
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.templatetags.static import static
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 
@@ -40,7 +42,17 @@ class SearchGroup:
 _search_tier = LocalTier(max_entries=1_000)
 
 
-def _hits(request, provider, terms: list[str]) -> list[SearchHit]:
+def _audience(request, provider) -> str | None:
+    """Who gets the same hits from `provider`: everyone, one audience, or — None —
+    only this person."""
+    if provider.shared:
+        return "everyone"
+    if provider.audience is not None:
+        return provider.audience(request.user)
+    return None
+
+
+def _hits(request, provider, audience, terms: list[str]) -> list[SearchHit]:
     """The provider's hits; those the same for everyone (`shared`), or for everyone
     of one audience (`audience`), kept per content version, language and query."""
 
@@ -49,11 +61,7 @@ def _hits(request, provider, terms: list[str]) -> list[SearchHit]:
             *provider.search(terms, user=request.user, limit=SEARCH_RESULTS_PER_KIND),
         )
 
-    if provider.shared:
-        audience = "everyone"
-    elif provider.audience is not None:
-        audience = provider.audience(request.user)
-    else:
+    if audience is None:
         return list(search())
     key = (
         "search",
@@ -70,28 +78,38 @@ def search(request):
     query = " ".join(request.GET.get("q", "").replace("\x00", " ").split())
     query = query[:MAX_QUERY_LENGTH]
     terms = parse_terms(query)
-    groups = []
-    for provider in providers() if terms else []:
-        hits = _hits(request, provider, terms)
-        if hits:
-            more = len(hits) >= SEARCH_RESULTS_PER_KIND and provider.more_url
-            groups.append(
-                SearchGroup(
-                    key=provider.key,
-                    label=str(provider.label),
-                    hits=hits,
-                    more_url=provider.more_url(query) if more else "",
+    searched = [(p, _audience(request, p)) for p in providers()] if terms else []
+
+    def results() -> str:
+        groups = []
+        for provider, audience in searched:
+            hits = _hits(request, provider, audience, terms)
+            if hits:
+                more = len(hits) >= SEARCH_RESULTS_PER_KIND and provider.more_url
+                groups.append(
+                    SearchGroup(
+                        key=provider.key,
+                        label=str(provider.label),
+                        hits=hits,
+                        more_url=provider.more_url(query) if more else "",
+                    )
                 )
-            )
-    return render(
-        request,
-        "home/search.html",
-        {
+        context = {
             "query": query,
             "terms": terms,
             "groups": groups,
             "count": sum(len(group.hits) for group in groups),
-        },
+        }
+        return render_to_string("home/_search_results.html", context, request=request)
+
+    audiences = [audience for _provider, audience in searched]
+    if None in audiences:  # one provider's hits are this person's own
+        html = results()
+    else:  # the same for everyone of these audiences: rendered once
+        key = ("search-page", get_language(), *audiences, query)
+        html = versioned(request, key, results, tier=_search_tier)
+    return render(
+        request, "home/search.html", {"query": query, "results": mark_safe(html)}
     )
 
 
