@@ -5,9 +5,11 @@ from __future__ import annotations
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from ptce.personcache import request_value
 from ptce.search_providers import Provider, SearchHit, register
 
 from . import markup, permissions, selectors
+from .services import IS_MEMBER
 
 
 def search_forum(terms: list[str], *, user, limit: int) -> list[SearchHit]:
@@ -21,10 +23,14 @@ def search_forum(terms: list[str], *, user, limit: int) -> list[SearchHit]:
     ]
 
 
-def audience(user) -> str:
+def audience(request) -> str:
     """Who reads the same posts: members read every forum, others the public ones
-    (selectors.search_posts)."""
-    return "members" if permissions.is_member(user) else "public"
+    (selectors.search_posts). Cached per person (apps.py forgets it)."""
+    user = request.user
+    if not user.is_authenticated:
+        return "public"
+    member = request_value(request, IS_MEMBER, lambda: permissions.is_member(user))
+    return "members" if member else "public"
 
 
 register(

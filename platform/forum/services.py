@@ -694,6 +694,10 @@ def thread_moderate(
 # (forum_tags, ptce.personcache, registered in apps.py).
 MODERATES = "forum-moderates"
 MODERATOR_FLAG_TIMEOUT = 300
+# Whether a person reads the members' forums (permissions.is_member), cached per
+# person for the site search (search_providers.audience); apps.py forgets it when
+# their memberships or groups change.
+IS_MEMBER = "forum-is-member"
 
 
 def _forget_moderator_flags(user_ids: set[int]) -> None:

@@ -48,7 +48,7 @@ def _audience(request, provider) -> str | None:
     if provider.shared:
         return "everyone"
     if provider.audience is not None:
-        return provider.audience(request.user)
+        return provider.audience(request)
     return None
 
 

@@ -18,8 +18,10 @@ app's own, fuller search (the directory with its filters) when `limit` hits were
 (`ptce.pagecache.versioned`), and a repeated query costs no query. Leave it False
 when what is found depends on who searches. When it depends only on which of a few
 audiences the person belongs to (the forum: members read every forum, others the
-public ones), give `audience(user) -> str` instead: the hits are kept per audience
-too, and `search` must then return the same hits for everyone of one audience.
+public ones), give `audience(request) -> str` instead: the hits are kept per
+audience too, and `search` must then return the same hits for everyone of one
+audience. It is asked on every search: read it from the person's cached values
+(`ptce.personcache.request_value`), not with a query.
 
 A provider that lists Wagtail pages of its own types names them in `page_types`
 (`page_types=(NewsPage,)`): the generic "site pages" provider leaves those types to it

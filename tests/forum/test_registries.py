@@ -154,3 +154,39 @@ def test_site_search_keeps_members_only_posts_from_other_audiences(
         body = client.get(url).content.decode()
         assert "Sujet public" in body
         assert ("Sujet interne" in body) is internal, person
+
+
+def test_site_search_follows_a_new_membership_and_a_lost_group(client, moderator):
+    """Whether a person reads the members' forums is cached per person: a
+    membership given, a moderators' group taken away, count at the next search."""
+    from django.contrib.auth.models import Group
+    from django.urls import reverse
+
+    from members.models import Membership
+    from tests.factories import OrganisationFactory, UserFactory
+
+    from .factories import ForumFactory, ThreadFactory
+
+    PostFactory(
+        thread=ThreadFactory(
+            forum=ForumFactory(visibility=Forum.Visibility.MEMBERS),
+            title="Sujet interne",
+        ),
+        body="Compost entre membres",
+    )
+    url = reverse("home:search") + "?q=compost"
+    newcomer = UserFactory()
+    client.force_login(newcomer)
+    assert "Sujet interne" not in client.get(url).content.decode()
+    Membership.objects.create(user=newcomer, organisation=OrganisationFactory())
+    assert "Sujet interne" in client.get(url).content.decode()
+
+    client.force_login(moderator)
+    assert "Sujet interne" in client.get(url).content.decode()
+    group = moderator.groups.get()
+    group.user_set.remove(moderator)
+    assert "Sujet interne" not in client.get(url).content.decode()
+    group.user_set.add(moderator)
+    assert "Sujet interne" in client.get(url).content.decode()
+    Group.objects.get(pk=group.pk).user_set.clear()
+    assert "Sujet interne" not in client.get(url).content.decode()

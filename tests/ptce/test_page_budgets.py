@@ -30,7 +30,7 @@ SIGNED_IN_BUDGETS = {
     "standard page": 0,
     "directory": 3,  # user, count, the page of structures
     "profile": 6,
-    "search": 1,  # who reads the forum (its hits are kept per audience)
+    "search": 0,  # results kept per query and audience (forum: members or not)
     "glossary": 0,
     "my space": 5,
     "notification centre": 4,
