@@ -7,6 +7,13 @@ from pooling import selectors
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def pooling_pending_count(context) -> int:
+    """The count the header's pooling link shows (what a cached header varies on)."""
+    request = context.get("request")
+    return 0 if request is None else selectors.pending_count_for(request)
+
+
 @register.inclusion_tag("pooling/includes/header_link.html", takes_context=True)
 def pooling_header_link(context):
     """The header's pooling link, with the count of requests awaiting my decision."""

@@ -124,6 +124,52 @@ def test_header_values_are_each_persons_own(client, page):
         assert reverse("wagtailadmin_home") not in body
 
 
+# --- the person's own header, kept per person, page and header values ----------------
+def _menu_current(body: str) -> str:
+    nav = body[body.index('class="site-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    start = nav.rindex("<a ", 0, nav.index('aria-current="page"'))
+    return nav[start : nav.index("</a>", start)]
+
+
+def test_the_persons_header_follows_their_counts_name_and_page(client, page):
+    person = UserFactory(first_name="Camille", last_name="Durand")
+    MembershipFactory(user=person)
+    client.force_login(person)
+    url = reverse("home:glossary")  # a page that shows the name only in the header
+    for _ in range(2):  # cold, then from the person's fragments
+        body = client.get(url).content.decode()
+        assert "aucune non lue" in _bell(body)
+        assert "Camille Durand" in body
+    notify([person], "notifications.announcement", {"title": "AG"})
+    assert "1 non lue" in _bell(client.get(url).content.decode())
+    # A bulk change of the name (no signal): the header varies on the name.
+    type(person).objects.filter(pk=person.pk).update(first_name="Dominique")
+    body = client.get(url).content.decode()
+    assert "Dominique Durand" in body and "Camille" not in body
+    # The menu marks the page being read, whichever was cached before.
+    forum, directory = (
+        reverse("forum:forum_index"),
+        reverse("members:organisation_list"),
+    )
+    for _ in range(2):
+        assert "Forum" in _menu_current(client.get(forum).content.decode())
+        assert "Forum" not in _menu_current(client.get(directory).content.decode())
+
+
+def test_the_logout_form_keeps_a_working_token_under_a_cached_header(client, page):
+    person = UserFactory()
+    client.force_login(person)
+    client.get(page.url)
+    body = client.get(page.url).content.decode()  # header from the fragments
+    form = body[body.index('action="/comptes/logout/"') :]
+    token = form.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    client.handler.enforce_csrf_checks = True
+    response = client.post("/comptes/logout/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.get(reverse("members:dashboard")).status_code == HTTPStatus.FOUND
+
+
 def test_values_read_for_one_person_are_read_again_when_the_request_changes_person():
     """A login during a request (request.user replaced) must not keep the values
     read for the person before."""
