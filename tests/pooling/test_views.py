@@ -369,6 +369,42 @@ def test_pages_render_with_fixed_queries(
         assert response.status_code == HTTPStatus.OK, url
 
 
+def test_search_by_need_reads_a_fixed_number_of_queries(
+    room, projectors, borrower, django_assert_num_queries
+):
+    """Rooms and equipment, one snapshot (opening hours, closures, and the bookings
+    of the asked day ± NEAR_WINDOW: the asked times and the nearest free times
+    around them in one read): five queries for two candidates or twenty, with the
+    results page reading nothing more of them (no deferred column)."""
+    from pooling import search
+
+    day = upcoming_day()
+    data = {
+        "kind": "premises",
+        "people": 12,
+        "start": at(day, 14),
+        "end": at(day, 17),
+        "text": "",
+        "accessible": False,
+        "equipment": "vidéoprojecteurs",
+        "equipment_quantity": 2,
+    }
+    for n in range(20):
+        extra = ResourceFactory(owner=room.owner, name=f"Salle {n}", capacity=30)
+        open_every_day(extra)
+        BookingFactory(resource=extra, start=at(day, 13 + n % 3), end=at(day, 18))
+    with django_assert_num_queries(5):
+        results = search.search(data, viewer=borrower)
+    assert len(results.fits) == 1 and len(results.almost) == 20
+    assert all(match.suggestion for match in results.almost)
+    with django_assert_num_queries(0):
+        shown = [
+            (m.resource.owner.name, m.resource.get_absolute_url(), m.resource.capacity)
+            for m in [*results.fits, *results.almost, *results.equipment_fits]
+        ]
+    assert len(shown) == 22
+
+
 def test_search_by_need_lists_what_fits_and_nearest_free_times(
     client, room, projectors, borrower, borrower_member
 ):
