@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import DecimalField, F, Q, Sum
@@ -36,9 +37,16 @@ class Totals:
         self.vat += line.vat_amount
 
 
+class Party(NamedTuple):
+    """A structure as a statement names it."""
+
+    pk: int
+    name: str
+
+
 @dataclass
 class Net:
-    other: Organisation
+    other: Organisation | Party
     amount: Decimal  # > 0: the other owes us; < 0: we owe them
 
 
@@ -69,6 +77,46 @@ def _lines(period: date):
     )
 
 
+# What a statement's table shows of a line (pooling/ledger/_lines.html, whose cache
+# key in templatetags/ledger.py reads the same): the line's own columns, with the two
+# structures' names and the booking's status joined in. One model instance per line,
+# not four (line, booking, user, provider, each with every column).
+SHOWN_FIELDS = (
+    "period",
+    "service_month",
+    "kind",
+    "label",
+    "resource_kind",
+    "start",
+    "end",
+    "quantity",
+    "price_unit",
+    "unit_price",
+    "units",
+    "amount_excl_vat",
+    "vat_regime",
+    "vat_rate",
+    "vat_amount",
+    "cost_items",
+    "user",
+    "provider",
+    "booking",
+)
+
+
+def _shown_lines(period: date):
+    return (
+        LedgerLine.objects.filter(period=period)
+        .only(*SHOWN_FIELDS)
+        .annotate(
+            user_name=F("user__name"),
+            provider_name=F("provider__name"),
+            booking_status=F("booking__status"),
+        )
+        .order_by("start", "pk")
+    )
+
+
 def _pair_charges(period: date) -> list[Charge]:
     """The month's charges summed per (user, provider) pair, in the database: what
     the PTCE-wide netting needs, in one query whatever the number of lines."""
@@ -95,17 +143,21 @@ def structure_statement(*, organisation: Organisation, period: date) -> Statemen
 
     The transfers are those of the whole PTCE's settlement that involve this
     structure, so each structure's statement agrees with every other's. Only this
-    structure's lines are loaded; the PTCE-wide balances come from sums per pair of
-    structures computed by the database. Four queries at most, whatever the size.
+    structure's lines are loaded, as shown (_shown_lines); the PTCE-wide balances
+    come from sums per pair of structures computed by the database. Four queries
+    at most, whatever the size.
     """
-    lines = list(_lines(period).filter(Q(user=organisation) | Q(provider=organisation)))
+    lines = list(
+        _shown_lines(period).filter(Q(user=organisation) | Q(provider=organisation))
+    )
     statement = Statement(
         period=period, closed=_closed(period), organisation=organisation
     )
-    orgs = {organisation.pk: organisation}
+    # The structures named on the page, by the names the lines joined in.
+    orgs: dict[int, Organisation | Party] = {organisation.pk: organisation}
     for line in lines:
-        orgs[line.user_id] = line.user
-        orgs[line.provider_id] = line.provider
+        orgs.setdefault(line.user_id, Party(line.user_id, line.user_name))
+        orgs.setdefault(line.provider_id, Party(line.provider_id, line.provider_name))
         if line.user_id == organisation.pk:
             statement.used.append(line)
             statement.used_totals.add(line)
@@ -119,7 +171,7 @@ def structure_statement(*, organisation: Organisation, period: date) -> Statemen
     ]
     missing = {pk for t in transfers for pk in (t.debtor, t.creditor)} - set(orgs)
     if missing:
-        orgs.update(Organisation.objects.in_bulk(missing))
+        orgs.update(Organisation.objects.only("name").in_bulk(missing))
     mine = [c for c in charges if organisation.pk in (c.user, c.provider)]
     for (debtor, creditor), amount in sorted(bilateral(mine).items()):
         other = creditor if debtor == organisation.pk else debtor
@@ -131,6 +183,12 @@ def structure_statement(*, organisation: Organisation, period: date) -> Statemen
         Transfer(orgs[t.debtor], orgs[t.creditor], t.amount) for t in transfers
     ]
     return statement
+
+
+def structure_lines(*, organisation: Organisation, period: date):
+    """Every line `organisation` used or provided in `period`, with its relations
+    (for the CSV export, which shows every column)."""
+    return _lines(period).filter(Q(user=organisation) | Q(provider=organisation))
 
 
 LINES_PER_PAGE = 100
@@ -158,7 +216,7 @@ def ptce_statement(
     sums = LedgerLine.objects.filter(period=period).aggregate(
         excl_vat=Sum("amount_excl_vat"), vat=Sum("vat_amount")
     )
-    lines_page = Paginator(_lines(period), per_page).get_page(page)
+    lines_page = Paginator(_shown_lines(period), per_page).get_page(page)
     statement = Statement(
         period=period,
         closed=_closed(period),

@@ -176,6 +176,41 @@ def test_index_lists_what_each_person_may_read(client, may, coordinator):
     )
 
 
+def test_statement_reads_each_line_as_shown_with_no_related_model(
+    may, django_assert_num_queries
+):
+    """One instance per line, the structures' names and the booking's status joined
+    in: neither the booking nor the two structures are built for each line."""
+    from pooling.ledger import selectors
+
+    a, b, c = may
+    # The lines, the closed month, the sums per pair; every structure named is
+    # named by the lines (no fourth query for names).
+    with django_assert_num_queries(3):
+        statement = selectors.structure_statement(
+            organisation=a, period=date(2026, 5, 1)
+        )
+    lines = statement.used + statement.provided
+    assert len(lines) == 3
+    assert not any(line._state.fields_cache for line in lines)
+    assert sorted(line.user_name for line in statement.provided) == ["Bêta", "Gamma"]
+    assert {line.booking_status for line in lines} == {"confirmed"}
+    assert [net.other.name for net in statement.nets] == ["Gamma"]  # Bêta: even
+
+
+def test_statement_marks_a_late_cancellation_even_from_the_cache(client, may):
+    from pooling.ledger.models import LedgerLine
+    from pooling.models import Booking
+
+    a, b, c = may
+    client.force_login(referent_of(a))
+    assert "Annulée hors délai" not in client.get(structure_url(a)).content.decode()
+    line = LedgerLine.objects.filter(provider=a, user=b).get()
+    Booking.objects.filter(pk=line.booking_id).update(status=Booking.Status.CANCELLED)
+    html = client.get(structure_url(a)).content.decode()
+    assert html.count("Annulée hors délai\u00a0: facturée") == 1
+
+
 def test_statement_csv(client, may):
     pytest.importorskip("ptce.exports")
     a, b, c = may
