@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
 from django.db.models import DurationField, F, Q, QuerySet, Sum
 from django.utils import timezone
 
+from ptce.dates import day_format
 from ptce.personcache import request_value
 from resources.models import Resource
 
@@ -141,6 +143,24 @@ class Cell:
     state: str  # "closed", "past", "free", "partial", "taken"
     free: int
     total: int
+    # What the slot's link shows (pooling/includes/slot.html), written once per
+    # column or cell here rather than by four date filters per cell in the template.
+    times: SlotTimes | None = None
+
+
+@dataclass(frozen=True)
+class SlotTimes:
+    query: str  # "date=2026-03-03&start=10:00&end=11:00", for the booking form
+    label: str  # « mardi 3 mars 10:00 », for screen readers
+
+
+def _slot_times(start: datetime, end: datetime) -> SlotTimes:
+    local_start, local_end = timezone.localtime(start), timezone.localtime(end)
+    return SlotTimes(
+        query=f"date={local_start:%Y-%m-%d}&start={local_start:%H:%M}"
+        f"&end={local_end:%H:%M}",
+        label=day_format(local_start, "l j F H:i"),
+    )
 
 
 @dataclass(frozen=True)
@@ -150,20 +170,20 @@ class Row:
     resource: Resource | None = None
 
 
-def _cell(timeline: availability.Timeline, start, end, now) -> Cell:
+def _cell(timeline: availability.Timeline, start, end, now, times=None) -> Cell:
+    """`times`: the column's SlotTimes, or a callable writing them (only a cell
+    that can be booked shows them)."""
     total = timeline.total
     if not timeline.is_open(start, end) or timeline.in_closure(start, end):
         return Cell(start, end, "closed", 0, total)
     free = max(total - timeline.used(start, end), 0)
     if end <= now:
-        state = "past"
-    elif free == total:
-        state = "free"
-    elif free:
-        state = "partial"
-    else:
-        state = "taken"
-    return Cell(start, end, state, free, total)
+        return Cell(start, end, "past", free, total)
+    if not free:
+        return Cell(start, end, "taken", free, total)
+    if callable(times):
+        times = times()
+    return Cell(start, end, "free" if free == total else "partial", free, total, times)
 
 
 def _hours(snapshot: availability.Snapshot, resources) -> tuple[int, int]:
@@ -201,7 +221,15 @@ def week_grid(resource: Resource, monday: date, *, now: datetime | None = None):
                 if nxt >= 24 * 60
                 else availability._instant(day, time(nxt // 60, nxt % 60))
             )
-            cells.append(_cell(timeline, cell_start, cell_end, now))
+            cells.append(
+                _cell(
+                    timeline,
+                    cell_start,
+                    cell_end,
+                    now,
+                    partial(_slot_times, cell_start, cell_end),
+                )
+            )
         rows.append(Row(at.strftime("%H:%M"), cells))
         minute += step
     return days, rows
@@ -223,9 +251,11 @@ def day_grid(resources: list[Resource], day: date, *, now: datetime | None = Non
         )
         for hour in hours
     ]
+    # Every row has the same columns: their times are written once.
+    columns = [(s, e, _slot_times(s, e)) for s, e in bounds]
     for resource in resources:
         timeline = availability.Timeline(resource, snapshot, start, end)
-        cells = [_cell(timeline, s, e, now) for s, e in bounds]
+        cells = [_cell(timeline, s, e, now, times) for s, e, times in columns]
         rows.append(Row(resource.name, cells, resource))
     return [f"{hour:02d}:00" for hour in hours], rows
 

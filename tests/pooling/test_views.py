@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from pooling.models import Booking
+from ptce.dates import day_format
 from ptce.models import AuditEvent
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.pooling.factories import (
@@ -150,6 +151,28 @@ def test_booking_form_needs_login(client, room):
     response = client.get(reverse("pooling:booking_create", args=[room.pk]))
     assert response.status_code == HTTPStatus.FOUND
     assert "/comptes/" in response.url
+
+
+def test_free_slots_link_to_the_booking_form_at_their_times(
+    client, room, borrower_member
+):
+    """The day and week views write each free slot's link and label once per column
+    (selectors.SlotTimes): the booking form opens at the slot's local times, and
+    the taken hour has no link."""
+    day = upcoming_day()
+    BookingFactory(resource=room, start=at(day, 10), end=at(day, 11))
+    client.force_login(borrower_member)
+    form = reverse("pooling:booking_create", args=[room.pk])
+    slot = f'href="{form}?date={day}&amp;start=%s&amp;end=%s"'
+    body = client.get(reverse("pooling:day"), {"date": day}).content.decode()
+    assert slot % ("09:00", "10:00") in body and slot % ("11:00", "12:00") in body
+    assert f"{form}?date={day}&amp;start=10:00" not in body
+    url = reverse("pooling:week", args=[room.pk])
+    body = client.get(url, {"semaine": day}).content.decode()
+    assert slot % ("09:00", "09:30") in body and slot % ("09:30", "10:00") in body
+    assert f"{form}?date={day}&amp;start=10:00" not in body
+    label = day_format(datetime.combine(day, time(9)), "l j F H:i")
+    assert f"{room.name} {label}</span>" in body
 
 
 # --- Privacy -----------------------------------------------------------------------
