@@ -287,6 +287,39 @@ def test_approval_queue_batch_approve(
     assert AuditEvent.objects.filter(action="pooling.booking.approve").count() == 2
 
 
+def test_approval_queue_pages_soonest_first_with_fixed_queries(
+    client, room, borrower, borrower_member, owner_referent, django_assert_num_queries
+):
+    """A page of 50 is chosen on the bookings, then only those are joined to their
+    resource, structures and booker: the same queries for page 1 (50) or 2 (5)."""
+    first_day = upcoming_day()
+    bookings = [
+        BookingFactory(
+            resource=room,
+            organisation=borrower,
+            booked_by=borrower_member,
+            status=Booking.Status.PENDING,
+            start=at(first_day + timedelta(days=n // 8), 9 + n % 8),
+            end=at(first_day + timedelta(days=n // 8), 10 + n % 8),
+        )
+        for n in range(55)
+    ]
+    client.force_login(owner_referent)
+    url = reverse("pooling:approvals")
+    client.get(url)  # warm: the person's header caches
+    pages = {}
+    for number in (1, 2):
+        with django_assert_num_queries(5):
+            body = client.get(url, {"page": number}).content.decode()
+        pages[number] = [b.pk for b in bookings if f'id="booking-{b.pk}"' in body]
+    assert pages[1] == [b.pk for b in bookings[:50]]
+    assert pages[2] == [b.pk for b in bookings[50:]]
+    body = client.get(url, {"page": 2}).content.decode()
+    assert body.index(f'id="booking-{bookings[50].pk}"') < body.index(
+        f'id="booking-{bookings[54].pk}"'
+    )
+
+
 def test_decline_needs_a_reason(
     client, room, borrower, borrower_member, owner_referent
 ):
