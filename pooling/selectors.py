@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import partial
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
 from django.db.models import DurationField, F, Q, QuerySet, Sum
@@ -161,9 +161,14 @@ class Cell:
     state: str  # "closed", "past", "free", "partial", "taken"
     free: int
     total: int
-    # What the slot's link shows (pooling/includes/slot.html), written once per
-    # column or cell here rather than by four date filters per cell in the template.
-    times: SlotTimes | None = None
+    column: SlotTimes | None = None  # the times shared by a column (day view)
+
+    @cached_property
+    def times(self) -> SlotTimes:
+        """What the slot's link shows (pooling/includes/slot.html): written once per
+        column, or once per cell when it is shown, rather than by four date
+        filters per cell in the template."""
+        return self.column or _slot_times(self.start, self.end)
 
 
 @dataclass(frozen=True)
@@ -188,20 +193,20 @@ class Row:
     resource: Resource | None = None
 
 
-def _cell(timeline: availability.Timeline, start, end, now, times=None) -> Cell:
-    """`times`: the column's SlotTimes, or a callable writing them (only a cell
-    that can be booked shows them)."""
+def _cell(timeline: availability.Timeline, start, end, now, column=None) -> Cell:
     total = timeline.total
     if not timeline.is_open(start, end) or timeline.in_closure(start, end):
         return Cell(start, end, "closed", 0, total)
     free = max(total - timeline.used(start, end), 0)
     if end <= now:
-        return Cell(start, end, "past", free, total)
-    if not free:
-        return Cell(start, end, "taken", free, total)
-    if callable(times):
-        times = times()
-    return Cell(start, end, "free" if free == total else "partial", free, total, times)
+        state = "past"
+    elif free == total:
+        state = "free"
+    elif free:
+        state = "partial"
+    else:
+        state = "taken"
+    return Cell(start, end, state, free, total, column)
 
 
 def _hours(snapshot: availability.Snapshot, resources) -> tuple[int, int]:
@@ -239,15 +244,7 @@ def week_grid(resource: Resource, monday: date, *, now: datetime | None = None):
                 if nxt >= 24 * 60
                 else availability._instant(day, time(nxt // 60, nxt % 60))
             )
-            cells.append(
-                _cell(
-                    timeline,
-                    cell_start,
-                    cell_end,
-                    now,
-                    partial(_slot_times, cell_start, cell_end),
-                )
-            )
+            cells.append(_cell(timeline, cell_start, cell_end, now))
         rows.append(Row(at.strftime("%H:%M"), cells))
         minute += step
     return days, rows
