@@ -13,7 +13,7 @@ of the March and October changes.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -284,29 +284,38 @@ def open_intervals(
 ) -> list[tuple[datetime, datetime]]:
     """The resource's opening hours as instants overlapping [start, end), merged.
 
-    No period at all means always open.
+    No period at all means always open. Resources mostly share a few weekly patterns
+    (Monday–Friday 8:00–20:00) and a page asks about the same window for each of
+    them: the spans are computed once per (pattern, window, zone) and copied out.
     """
     if not periods:
         return [(start, end)]
-    by_weekday: dict[int, list[Period | OpeningPeriod]] = defaultdict(list)
-    for period in periods:
-        by_weekday[period.weekday].append(period)
-    tz = zone()
+    pattern = tuple(sorted((p.weekday, p.opens, p.closes) for p in periods))
+    return list(_open_spans(pattern, start, end, zone()))
+
+
+@lru_cache(maxsize=4096)
+def _open_spans(
+    pattern: tuple[tuple[int, time, time], ...], start: datetime, end: datetime, tz
+) -> tuple[tuple[datetime, datetime], ...]:
+    by_weekday: dict[int, list[tuple[time, time]]] = defaultdict(list)
+    for weekday, opens, closes in pattern:
+        by_weekday[weekday].append((opens, closes))
     day = start.astimezone(tz).date() - timedelta(days=1)
     last = end.astimezone(tz).date()
     spans: list[tuple[datetime, datetime]] = []
     while day <= last:
-        for period in by_weekday.get(day.weekday(), ()):
-            opens = _instant(day, period.opens)
-            if period.closes == time(0):
+        for opens_at, closes_at in by_weekday.get(day.weekday(), ()):
+            opens = _instant(day, opens_at)
+            if closes_at == time(0):
                 closes = _instant(day + timedelta(days=1), time(0))
             else:
-                closes = _instant(day, period.closes)
+                closes = _instant(day, closes_at)
             if opens < end and closes > start and opens < closes:
                 spans.append((opens, closes))
         day += timedelta(days=1)
     spans.sort()
-    return _merged(spans)
+    return tuple(_merged(spans))
 
 
 def uncovered(
@@ -350,8 +359,16 @@ class Timeline:
             )
         )
         self._closure_ends = [e for _s, e in self.closures]
-        self.usage = _usage_segments(snapshot.bookings.get(resource.pk, ()))
+        intervals = sorted(
+            snapshot.bookings.get(resource.pk, ()), key=lambda i: i.start
+        )
+        self.usage = _usage_segments(intervals)
         self._usage_ends = [e for _s, e, _used in self.usage]
+        # The bookings by start, and the longest: those overlapping a span are found
+        # by a binary search instead of a pass over every booking of the window.
+        self._intervals = intervals
+        self._interval_starts = [i.start for i in intervals]
+        self._longest = max((i.end - i.start for i in intervals), default=timedelta(0))
 
     def is_open(self, start: datetime, end: datetime) -> bool:
         """Open over the whole of [start, end) (merged spans: one must cover it)."""
@@ -371,6 +388,12 @@ class Timeline:
             peak = max(peak, usage[index][2])
             index += 1
         return peak
+
+    def overlapping(self, start: datetime, end: datetime) -> list[Interval]:
+        """The bookings (blocked ranges) overlapping [start, end), by start."""
+        first = bisect_left(self._interval_starts, start - self._longest)
+        last = bisect_left(self._interval_starts, end)
+        return [i for i in self._intervals[first:last] if i.end > start]
 
     def is_free(self, start: datetime, end: datetime, quantity: int) -> bool:
         """Open, not closed, and `quantity` units free over the blocked range."""
@@ -691,27 +714,36 @@ def clash_problem(
     end: datetime,
     quantity: int,
     snapshot: Snapshot,
+    timeline: Timeline | None = None,
 ) -> Problem | None:
-    """The clash with other active bookings (buffers included), or None."""
-    if units_free(resource, start, end, snapshot) >= quantity:
-        return None
+    """The clash with other active bookings (buffers included), or None.
+
+    Only the bookings overlapping the blocked range are swept, found through
+    `timeline` when the caller asks about many spans of one resource (a series), by
+    one pass over the snapshot's bookings otherwise.
+    """
     b_start, b_end = blocked_range(resource, start, end)
-    peak = peak_usage(snapshot.bookings.get(resource.pk, ()), b_start, b_end)
+    if timeline is not None:
+        overlapping = timeline.overlapping(b_start, b_end)
+    else:
+        overlapping = [
+            i
+            for i in snapshot.bookings.get(resource.pk, ())
+            if i.start < b_end and i.end > b_start
+        ]
+    if not overlapping:
+        return None
+    peak = peak_usage(overlapping, b_start, b_end)
+    free = max(resource.quantity - peak.quantity, 0)
+    if free >= quantity:
+        return None
     if resource.quantity == 1:
-        taken = min(
-            (
-                i
-                for i in snapshot.bookings.get(resource.pk, ())
-                if i.start < b_end and i.end > b_start
-            ),
-            key=lambda i: i.start,
-        )
+        taken = min(overlapping, key=lambda i: i.start)
         message = _("%(resource)s is already booked %(span)s.") % {
             "resource": resource,
             "span": fmt_span(taken.start, taken.end),
         }
     else:
-        free = max(resource.quantity - peak.quantity, 0)
         message = ngettext(
             "Not enough units free: %(free)d of %(total)d %(resource)s is free "
             "%(span)s, you ask for %(asked)d.",
@@ -738,7 +770,13 @@ def problems_for(
     attendees: int | None = None,
     now: datetime,
     snapshot: Snapshot,
+    timeline: Timeline | None = None,
 ) -> list[Problem]:
+    """Every problem with booking [start, end), in the order one fixes them.
+
+    `timeline`: the resource's Timeline over a window holding [start, end) and its
+    buffers, for a caller asking about many spans of one resource.
+    """
     problems = rule_problems(
         resource,
         organisation=organisation,
@@ -753,7 +791,7 @@ def problems_for(
         p.code == Code.QUANTITY for p in problems
     ):
         return problems
-    clash = clash_problem(resource, start, end, quantity, snapshot)
+    clash = clash_problem(resource, start, end, quantity, snapshot, timeline)
     return problems + ([clash] if clash else [])
 
 

@@ -81,26 +81,28 @@ def _classify(resources, quantity, people, start, end, snapshot, now):
 def _suggest(almost, start, end, now, snapshot) -> list[list[Match]]:
     """What almost fits, with the nearest free time of the same length.
 
-    `almost` is a list of (quantity, [(resource, problems)]) groups. The opening hours
-    and closures come from the first snapshot; bookings are read for all of them in
-    one query over the asked day ± NEAR_WINDOW, where the nearest free time almost
-    always is (it is then the nearest of the whole window, as every nearer candidate
-    was checked); one more query over ± SUGGESTION_WINDOW serves the few with none.
+    `almost` is a list of (quantity, [(resource, problems)]) groups. `snapshot` holds
+    every candidate's opening hours, closures over ± SUGGESTION_WINDOW and bookings
+    over the asked day ± NEAR_WINDOW, where the nearest free time almost always is
+    (it is then the nearest of the whole window, as every nearer candidate was
+    checked); one more query, over ± SUGGESTION_WINDOW, serves the few with none.
     """
     pending = [
         (resource, quantity) for quantity, group in almost for resource, _p in group
     ]
     found: dict[tuple[int, int], tuple[datetime, datetime] | None] = {}
+    bookings = snapshot
     for window in (NEAR_WINDOW, SUGGESTION_WINDOW):
         if not pending:
             break
-        resources = [resource for resource, _q in pending]
-        bookings = availability.load(
-            resources,
-            *selectors.buffered_window(resources, start - window, end + window),
-            periods_from=snapshot,
-            closures_from=snapshot,
-        )
+        if window is SUGGESTION_WINDOW:
+            resources = [resource for resource, _q in pending]
+            bookings = availability.load(
+                resources,
+                *selectors.buffered_window(resources, start - window, end + window),
+                periods_from=snapshot,
+                closures_from=snapshot,
+            )
         for resource, quantity in pending:
             found[resource.pk, quantity] = availability.nearest_free(
                 resource,
@@ -121,16 +123,41 @@ def _suggest(almost, start, end, now, snapshot) -> list[list[Match]]:
     ]
 
 
+# What the engine and the results page read of a candidate (pooling/includes/
+# match.html): the wide columns (description, search text…) are never loaded.
+CANDIDATE_FIELDS = (
+    "kind",
+    "name",
+    "status",
+    "quantity",
+    "capacity",
+    "wheelchair_accessible",
+    "granularity",
+    "min_duration",
+    "max_duration",
+    "buffer_before",
+    "buffer_after",
+    "min_notice",
+    "horizon_days",
+    "open_to_all",
+    "owner__name",
+)
+
+
+def _candidates(queryset: QuerySet[Resource], text: str) -> list[Resource]:
+    return list(_matching(queryset.only(*CANDIDATE_FIELDS), text)[:MAX_CANDIDATES])
+
+
 def search(data: dict[str, Any], *, viewer, now: datetime | None = None) -> Results:
     """What fits and is free, then what almost fits with its nearest free time.
 
-    Seven queries at most, whatever the data size: the candidates, the equipment, one
+    Six queries at most, whatever the data size: the candidates, the equipment, one
     snapshot for all of them (opening hours, closures over the suggestion window,
-    bookings of the asked times), then for those that do not fit the bookings around
-    the asked times, and further around for those with no free time near (see
-    _suggest). On PostgreSQL the bookings are read through the GiST index of active
-    blocked ranges (availability.overlapping): only overlapping rows are visited,
-    whatever the history.
+    bookings over the asked day ± NEAR_WINDOW: the asked times and the nearest free
+    times around them in one read), then for the few with no free time near, the
+    bookings further around (see _suggest). On PostgreSQL the bookings are read
+    through the GiST index of active blocked ranges (availability.overlapping): only
+    overlapping rows are visited, whatever the history.
     """
     now = now or timezone.now()
     start, end = data["start"], data["end"]
@@ -141,24 +168,22 @@ def search(data: dict[str, Any], *, viewer, now: datetime | None = None) -> Resu
         candidates = candidates.filter(capacity__gte=people)
     if data.get("accessible"):
         candidates = candidates.filter(wheelchair_accessible=True)
-    candidates = list(_matching(candidates, data.get("text", ""))[:MAX_CANDIDATES])
+    candidates = _candidates(candidates, data.get("text", ""))
     equipment: list[Resource] = []
     quantity = data.get("equipment_quantity") or 1
     if data.get("equipment"):
         results.equipment_asked = data["equipment"]
         results.equipment_quantity = quantity
-        equipment = list(
-            _matching(
-                selectors.bookable_resources().filter(
-                    kind=Resource.Kind.EQUIPMENT, quantity__gte=quantity
-                ),
-                data["equipment"],
-            )[:MAX_CANDIDATES]
+        equipment = _candidates(
+            selectors.bookable_resources().filter(
+                kind=Resource.Kind.EQUIPMENT, quantity__gte=quantity
+            ),
+            data["equipment"],
         )
     every = candidates + equipment
     snapshot = availability.load(
         every,
-        *selectors.buffered_window(every, start, end),
+        *selectors.buffered_window(every, start - NEAR_WINDOW, end + NEAR_WINDOW),
         closures_window=(start - SUGGESTION_WINDOW, end + SUGGESTION_WINDOW),
     )
     results.fits, almost = _classify(candidates, 1, people, start, end, snapshot, now)

@@ -350,7 +350,9 @@ def approvals(request):
         return redirect("pooling:approvals")
     # Soonest first, a page at a time: the form still accepts any request of the
     # whole queue, the page only shows APPROVALS_PAGE_SIZE of them.
-    page_obj = Paginator(queue, APPROVALS_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_obj = selectors.approval_page(
+        queue, request.GET.get("page"), APPROVALS_PAGE_SIZE
+    )
     return render(
         request,
         "pooling/approvals.html",

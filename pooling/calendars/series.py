@@ -74,17 +74,16 @@ def series_preview(
     occurrences = _expand(recurrence, first_date, start_time, duration)
     existing = [o for o in occurrences if o.exists]
     checks = [Check(o) for o in occurrences]
-    snapshot = None
+    snapshot = timeline = None
     if existing:
+        # One read of the whole window, swept once into a Timeline: each occurrence
+        # then finds the bookings it overlaps by a binary search.
         ranges = [
             availability.blocked_range(resource, o.start, o.end) for o in existing
         ]
-        snapshot = availability.load(
-            [resource],
-            min(r[0] for r in ranges),
-            max(r[1] for r in ranges),
-            with_allowed=True,
-        )
+        window = min(r[0] for r in ranges), max(r[1] for r in ranges)
+        snapshot = availability.load([resource], *window, with_allowed=True)
+        timeline = availability.Timeline(resource, snapshot, *window)
     # Quotas are checked cumulatively: each date on top of the earlier free ones.
     tally = quotas.SeriesTally(parts=[(resource, quantity)], organisation=organisation)
     for check in checks:
@@ -101,6 +100,7 @@ def series_preview(
             attendees=attendees,
             now=now,
             snapshot=snapshot,
+            timeline=timeline,
         )
         check.problems += [problem.message for problem in found]
         if not found:

@@ -64,11 +64,16 @@ def statement_index(request):
     )
 
 
-def _structure(request, slug: str, year: int, month: int):
+def _structure_allowed(request, slug: str, year: int, month: int):
     period = _period(year, month)
     organisation = get_object_or_404(Organisation, slug=slug)
     if not permissions.can_view_statement(request.user, organisation):
         raise PermissionDenied
+    return organisation, period
+
+
+def _structure(request, slug: str, year: int, month: int):
+    organisation, period = _structure_allowed(request, slug, year, month)
     return selectors.structure_statement(organisation=organisation, period=period)
 
 
@@ -140,13 +145,10 @@ def _cost_text(line: LedgerLine) -> str:
 def structure_statement_csv(request, slug: str, year: int, month: int):
     from ptce.exports import export_response
 
-    statement = _structure(request, slug, year, month)
-    rows = sorted(
-        {line.pk: line for line in statement.used + statement.provided}.values(),
-        key=lambda line: (line.start, line.pk),
-    )
+    organisation, period = _structure_allowed(request, slug, year, month)
+    rows = selectors.structure_lines(organisation=organisation, period=period)
     return export_response(
-        filename=f"releve-{statement.organisation.slug}-{statement.period:%Y-%m}",
+        filename=f"releve-{organisation.slug}-{period:%Y-%m}",
         columns=_columns(with_parties=True),
         rows=rows,
     )

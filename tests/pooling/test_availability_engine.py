@@ -84,6 +84,27 @@ def test_timeline_answers_as_the_plain_checks(seed):
         )
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_clash_through_the_timeline_is_the_plain_one(seed):
+    """The series preview finds each occurrence's bookings by a binary search in
+    its Timeline: the same bookings, the same clash and message as a full pass."""
+    rng = random.Random(seed)
+    resource = _resource(rng.choice((1, 1, 3, 5)), *rng.choice(((0, 0), (15, 30))))
+    snapshot = _random_snapshot(rng, resource)
+    timeline = Timeline(resource, snapshot, MONDAY, MONDAY + timedelta(days=7))
+    for _ in range(150):
+        start = MONDAY + timedelta(minutes=30 * rng.randint(0, 320))
+        end = start + timedelta(minutes=30 * rng.randint(1, 12))
+        assert timeline.overlapping(start, end) == sorted(
+            (i for i in snapshot.bookings[1] if i.start < end and i.end > start),
+            key=lambda i: i.start,
+        )
+        quantity = rng.randint(1, resource.quantity)
+        assert availability.clash_problem(
+            resource, start, end, quantity, snapshot, timeline
+        ) == availability.clash_problem(resource, start, end, quantity, snapshot)
+
+
 def test_timeline_half_open_ranges():
     resource = _resource(2)
     ten, eleven, noon = (MONDAY + timedelta(hours=h) for h in (10, 11, 12))

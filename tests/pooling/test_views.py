@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from pooling.models import Booking
+from ptce.dates import day_format
 from ptce.models import AuditEvent
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.pooling.factories import (
@@ -152,6 +153,28 @@ def test_booking_form_needs_login(client, room):
     assert "/comptes/" in response.url
 
 
+def test_free_slots_link_to_the_booking_form_at_their_times(
+    client, room, borrower_member
+):
+    """The day and week views write each free slot's link and label once per column
+    (selectors.SlotTimes): the booking form opens at the slot's local times, and
+    the taken hour has no link."""
+    day = upcoming_day()
+    BookingFactory(resource=room, start=at(day, 10), end=at(day, 11))
+    client.force_login(borrower_member)
+    form = reverse("pooling:booking_create", args=[room.pk])
+    slot = f'href="{form}?date={day}&amp;start=%s&amp;end=%s"'
+    body = client.get(reverse("pooling:day"), {"date": day}).content.decode()
+    assert slot % ("09:00", "10:00") in body and slot % ("11:00", "12:00") in body
+    assert f"{form}?date={day}&amp;start=10:00" not in body
+    url = reverse("pooling:week", args=[room.pk])
+    body = client.get(url, {"semaine": day}).content.decode()
+    assert slot % ("09:00", "09:30") in body and slot % ("09:30", "10:00") in body
+    assert f"{form}?date={day}&amp;start=10:00" not in body
+    label = day_format(datetime.combine(day, time(9)), "l j F H:i")
+    assert f"{room.name} {label}</span>" in body
+
+
 # --- Privacy -----------------------------------------------------------------------
 def test_week_view_shows_taken_not_who_to_others(
     client, room, borrower, owner_member, django_assert_max_num_queries
@@ -264,6 +287,39 @@ def test_approval_queue_batch_approve(
     assert AuditEvent.objects.filter(action="pooling.booking.approve").count() == 2
 
 
+def test_approval_queue_pages_soonest_first_with_fixed_queries(
+    client, room, borrower, borrower_member, owner_referent, django_assert_num_queries
+):
+    """A page of 50 is chosen on the bookings, then only those are joined to their
+    resource, structures and booker: the same queries for page 1 (50) or 2 (5)."""
+    first_day = upcoming_day()
+    bookings = [
+        BookingFactory(
+            resource=room,
+            organisation=borrower,
+            booked_by=borrower_member,
+            status=Booking.Status.PENDING,
+            start=at(first_day + timedelta(days=n // 8), 9 + n % 8),
+            end=at(first_day + timedelta(days=n // 8), 10 + n % 8),
+        )
+        for n in range(55)
+    ]
+    client.force_login(owner_referent)
+    url = reverse("pooling:approvals")
+    client.get(url)  # warm: the person's header caches
+    pages = {}
+    for number in (1, 2):
+        with django_assert_num_queries(5):
+            body = client.get(url, {"page": number}).content.decode()
+        pages[number] = [b.pk for b in bookings if f'id="booking-{b.pk}"' in body]
+    assert pages[1] == [b.pk for b in bookings[:50]]
+    assert pages[2] == [b.pk for b in bookings[50:]]
+    body = client.get(url, {"page": 2}).content.decode()
+    assert body.index(f'id="booking-{bookings[50].pk}"') < body.index(
+        f'id="booking-{bookings[54].pk}"'
+    )
+
+
 def test_decline_needs_a_reason(
     client, room, borrower, borrower_member, owner_referent
 ):
@@ -367,6 +423,42 @@ def test_pages_render_with_fixed_queries(
         with django_assert_max_num_queries(24):
             response = client.get(url)
         assert response.status_code == HTTPStatus.OK, url
+
+
+def test_search_by_need_reads_a_fixed_number_of_queries(
+    room, projectors, borrower, django_assert_num_queries
+):
+    """Rooms and equipment, one snapshot (opening hours, closures, and the bookings
+    of the asked day ± NEAR_WINDOW: the asked times and the nearest free times
+    around them in one read): five queries for two candidates or twenty, with the
+    results page reading nothing more of them (no deferred column)."""
+    from pooling import search
+
+    day = upcoming_day()
+    data = {
+        "kind": "premises",
+        "people": 12,
+        "start": at(day, 14),
+        "end": at(day, 17),
+        "text": "",
+        "accessible": False,
+        "equipment": "vidéoprojecteurs",
+        "equipment_quantity": 2,
+    }
+    for n in range(20):
+        extra = ResourceFactory(owner=room.owner, name=f"Salle {n}", capacity=30)
+        open_every_day(extra)
+        BookingFactory(resource=extra, start=at(day, 13 + n % 3), end=at(day, 18))
+    with django_assert_num_queries(5):
+        results = search.search(data, viewer=borrower)
+    assert len(results.fits) == 1 and len(results.almost) == 20
+    assert all(match.suggestion for match in results.almost)
+    with django_assert_num_queries(0):
+        shown = [
+            (m.resource.owner.name, m.resource.get_absolute_url(), m.resource.capacity)
+            for m in [*results.fits, *results.almost, *results.equipment_fits]
+        ]
+    assert len(shown) == 22
 
 
 def test_search_by_need_lists_what_fits_and_nearest_free_times(

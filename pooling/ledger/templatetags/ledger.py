@@ -52,7 +52,7 @@ def lines_table(lines, party, totals, caption):
             str(caption),
             totals and (totals.excl_vat, totals.vat),
             [
-                (line.pk, line.booking.status, line.user.name, line.provider.name)
+                (line.pk, line.booking_status, line.user_name, line.provider_name)
                 for line in lines
             ],
         )

@@ -76,7 +76,7 @@ def test_structure_statement_shows_lines_nets_and_staff_items(
     a, b, c = may
     client.force_login(referent_of(a))
     client.get(structure_url(a))  # warm: the person's header caches
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(6):
         response = client.get(structure_url(a))
     html = response.content.decode()
     assert "Salle Jaune" in html and "Comptable" in html
@@ -106,8 +106,9 @@ def test_statement_query_count_does_not_grow_with_lines(
     client.force_login(referent_of(a))
     client.get(structure_url(a))  # warm: the person's header caches
     # Only this structure's lines are loaded, the PTCE-wide balances are summed per
-    # pair of structures by the database: the same count for 4 lines or 24.
-    with django_assert_max_num_queries(11):
+    # pair of structures by the database (once per content of the month, then read
+    # from the cache): the same count for 4 lines or 24.
+    with django_assert_max_num_queries(6):
         assert client.get(structure_url(a)).status_code == HTTPStatus.OK
 
 
@@ -117,7 +118,7 @@ def test_ptce_statement_and_month_close(
     client.force_login(coordinator)
     url = reverse("pooling_ledger:ptce", kwargs={"year": 2026, "month": 5})
     client.get(url)  # warm: the person's header caches
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(8):
         response = client.get(url)
     html = response.content.decode()
     assert "Close May 2026" not in html  # French page
@@ -176,6 +177,72 @@ def test_index_lists_what_each_person_may_read(client, may, coordinator):
     )
 
 
+def test_statement_reads_each_line_as_shown_with_no_related_model(
+    may, django_assert_num_queries
+):
+    """One instance per line, the structures' names and the booking's status joined
+    in: neither the booking nor the two structures are built for each line."""
+    from pooling.ledger import selectors
+
+    a, b, c = may
+    # The lines, the closed month, the sums per pair; every structure named is
+    # named by the lines (no fourth query for names).
+    with django_assert_num_queries(3):
+        statement = selectors.structure_statement(
+            organisation=a, period=date(2026, 5, 1)
+        )
+    lines = statement.used + statement.provided
+    assert len(lines) == 3
+    assert not any(line._state.fields_cache for line in lines)
+    assert sorted(line.user_name for line in statement.provided) == ["Bêta", "Gamma"]
+    assert {line.booking_status for line in lines} == {"confirmed"}
+    assert [net.other.name for net in statement.nets] == ["Gamma"]  # Bêta: even
+
+
+def test_month_settlement_is_summed_once_per_content(may, django_assert_num_queries):
+    """The PTCE-wide settlement (sums per pair of structures, balances, transfers) is
+    kept under the month's fingerprint, read along with the lines: the next
+    statement of any structure sums nothing, and a new line gives a new one."""
+    from pooling.ledger import selectors
+
+    a, b, c = may
+    may_first = date(2026, 5, 1)
+    with django_assert_num_queries(3):  # lines, closed month, sums per pair
+        first = selectors.structure_statement(organisation=a, period=may_first)
+    with django_assert_num_queries(2):  # lines (and the fingerprint), closed month
+        again = selectors.structure_statement(organisation=a, period=may_first)
+    with django_assert_num_queries(2):
+        selectors.structure_statement(organisation=c, period=may_first)
+    assert (again.balance, again.transfers) == (first.balance, first.transfers)
+    services.record_confirmation(
+        booking=make_booking(
+            PricedResourceFactory(owner=a),
+            c,
+            paris(2026, 5, 20, 9),
+            paris(2026, 5, 20, 10),
+        ),
+        by=None,
+    )
+    with django_assert_num_queries(3):
+        after = selectors.structure_statement(organisation=a, period=may_first)
+    assert after.balance > first.balance  # Gamma owes Alpha one more hour
+    whole = selectors.ptce_statement(period=may_first)
+    assert {org.pk: amount for org, amount in whole.balances}[a.pk] == (after.balance)
+
+
+def test_statement_marks_a_late_cancellation_even_from_the_cache(client, may):
+    from pooling.ledger.models import LedgerLine
+    from pooling.models import Booking
+
+    a, b, c = may
+    client.force_login(referent_of(a))
+    assert "Annulée hors délai" not in client.get(structure_url(a)).content.decode()
+    line = LedgerLine.objects.filter(provider=a, user=b).get()
+    Booking.objects.filter(pk=line.booking_id).update(status=Booking.Status.CANCELLED)
+    html = client.get(structure_url(a)).content.decode()
+    assert html.count("Annulée hors délai\u00a0: facturée") == 1
+
+
 def test_statement_csv(client, may):
     pytest.importorskip("ptce.exports")
     a, b, c = may
@@ -203,7 +270,7 @@ def test_ptce_statement_pages_its_lines_and_keeps_the_month_totals(
     url = reverse("pooling_ledger:ptce", kwargs={"year": 2026, "month": 5})
     client.force_login(coordinator)
     client.get(url)  # warm: the person's header caches
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         client.get(url)
     room = PricedResourceFactory(owner=a, name="Salle Bleue")
     for day in range(10, 31):
@@ -219,7 +286,7 @@ def test_ptce_statement_pages_its_lines_and_keeps_the_month_totals(
         {**selectors.ptce_statement.__kwdefaults__, "per_page": 10},
     )
     client.get(url)  # warm again: the writes changed the site's content version
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(8):
         response = client.get(url)
     html = response.content.decode()
     assert "Lignes du mois (25)" in html
