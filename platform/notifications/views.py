@@ -9,19 +9,29 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ptce.personcache import request_value
+
 from . import selectors, services
 from .forms import AnnouncementForm, PreferencesForm
 from .kinds import get_kind
 from .models import Notification
-from .permissions import can_read_notification, can_send_announcement
+from .permissions import (
+    CAN_ANNOUNCE,
+    can_read_notification,
+    can_send_announcement,
+)
 
 PAGE_SIZE = 25
 ANNOUNCEMENTS_PER_PAGE = 20
@@ -29,19 +39,93 @@ ANNOUNCEMENTS_PER_PAGE = 20
 
 @login_required
 def notification_list(request):
-    page_obj = Paginator(
-        selectors.notifications_for(user=request.user), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    user = request.user
+    rows = selectors.notification_rows(user=user)
+    # The count from the person's cache (read with the header's values): no COUNT.
+    # It only numbers the pages: the rows are sliced from the page number alone.
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = request_value(
+        request, services.TOTAL, lambda: selectors.total_count(user=user)
+    )
+    page_obj = paginator.get_page(request.GET.get("page"))
+    start = (page_obj.number - 1) * PAGE_SIZE
+    page_obj.object_list = list(rows[start : start + PAGE_SIZE])
     today = timezone.localdate()
+    render_item = _item_renderer(request)
     groups = [
-        {"day": day, "label": _day_label(day, today), "items": items}
+        {
+            "day": day,
+            "label": _day_label(day, today),
+            "items": [render_item(row) for row in items],
+        }
         for day, items in selectors.group_by_day(list(page_obj))
     ]
     return render(
         request,
         "notifications/notification_list.html",
-        {"page_obj": page_obj, "groups": groups},
+        {
+            "page_obj": page_obj,
+            "groups": groups,
+            "can_send": request_value(
+                request, CAN_ANNOUNCE, lambda: can_send_announcement(user)
+            ),
+        },
     )
+
+
+def _item_renderer(request):
+    """One notification of the centre as HTML, written in Python: the template
+    language cost about 0.2 ms per item (25 a page), for a few fixed lines. What
+    is the same for every item (labels, token, links' pattern) is computed once."""
+    open_url = _url_with_pk("notifications:open")
+    read_url = _url_with_pk("notifications:read")
+    unread = format_html('<span class="badge">{}</span>', _("Unread"))
+    form_end = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+        '<input type="hidden" name="next" value="{}">'
+        '<button type="submit" class="link-button">{}',
+        get_token(request),
+        request.get_full_path(),
+        _("Mark as read"),
+    )
+
+    def render_item(row: dict) -> str:
+        created_at = timezone.localtime(row["created_at"])
+        is_unread = row["read_at"] is None
+        parts = [
+            format_html(
+                '<li class="notification{}">{}<a class="notification__text" '
+                'href="{}">{}</a><time class="notification__time" datetime="{}">'
+                "{}</time>",
+                " notification--unread" if is_unread else "",
+                unread if is_unread else "",
+                open_url(row["pk"]),
+                row["text"],
+                created_at.isoformat(),
+                created_at.strftime("%H:%M"),
+            )
+        ]
+        if is_unread:
+            parts.append(
+                format_html(
+                    '<form method="post" action="{}">{}<span class="visually-hidden">'
+                    " : {}</span></button></form>",
+                    read_url(row["pk"]),
+                    form_end,
+                    row["text"],
+                )
+            )
+        parts.append(mark_safe("</li>"))
+        return mark_safe("".join(parts))  # each part is escaped above
+
+    return render_item
+
+
+def _url_with_pk(name: str):
+    """reverse(name, args=[pk]) for many pks at the cost of one reverse()."""
+    marker = "987654321"
+    url = reverse(name, args=[int(marker)])
+    return lambda pk: url.replace(marker, str(pk))
 
 
 def _day_label(day, today) -> str | None:

@@ -27,12 +27,12 @@ BUDGET = 15
 SIGNED_IN_BUDGETS = {
     "home": 5,
     "standard page": 7,
-    "directory": 3,  # user, count, the page of structures
-    "profile": 6,
+    "directory": 1,  # the user: the count and the cards are shared fragments
+    "profile": 1,  # the user: the body is shared, the viewer's part per person
     "search": 3,  # user, then the forum's own (per person)
     "glossary": 1,  # the user
-    "my space": 5,
-    "notification centre": 4,
+    "my space": 1,  # the user: the rest is the person's cached standing
+    "notification centre": 2,  # the user, the page of notifications
 }
 
 
