@@ -27,6 +27,14 @@ from typing import Any
 from ptce.personcache import person_forget, request_value
 
 STANDING = "members-standing"
+# A visitor's or an inactive account's.
+NO_STANDING: dict[str, Any] = {
+    "roles": {},
+    "memberships": (),
+    "join_requests": (),
+    "applications": (),
+    "coordinators_group": False,
+}
 
 
 def person_standing(user: Any) -> dict[str, Any]:

@@ -35,7 +35,7 @@ from .forms import (
     OrganisationProfileForm,
 )
 from .models import Invitation, JoinRequest, Membership, Organisation
-from .standing import request_standing
+from .standing import NO_STANDING, request_standing
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -550,7 +550,7 @@ def application_decide(request, slug: str):
 @login_required
 def dashboard(request):
     # All of it from the person's cached standing: no query on a hit.
-    standing = request_standing(request)
+    standing = request_standing(request) or NO_STANDING
     roles = dict(Membership.Role.choices)
     return render(
         request,

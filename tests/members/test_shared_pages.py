@@ -167,6 +167,37 @@ def test_only_published_contacts_show_on_the_cached_profile(organisation):
         assert hidden.user.display_name not in page.split("<main")[1]
 
 
+def test_a_contact_hiding_or_renaming_themselves_shows_at_once(organisation):
+    contact = MembershipFactory(organisation=organisation, show_in_directory=True)
+    url = organisation.get_absolute_url()
+    viewer = _signed_in(UserFactory())
+    assert contact.user.display_name in _page(viewer, url)
+    services.account_update(
+        user=contact.user,
+        by=contact.user,
+        details={
+            "first_name": "Camille",
+            "last_name": "Rivière",
+            "job_title": "",
+            "phone": "",
+        },
+        visibility={contact.pk: True},
+    )
+    assert "Camille Rivière" in _page(viewer, url)
+    services.account_update(
+        user=contact.user,
+        by=contact.user,
+        details={
+            "first_name": "Camille",
+            "last_name": "Rivière",
+            "job_title": "",
+            "phone": "",
+        },
+        visibility={contact.pk: False},
+    )
+    assert "Camille Rivière" not in _page(viewer, url)
+
+
 def test_the_viewers_part_follows_their_memberships_requests_and_groups_at_once(
     organisation, on_commit
 ):
