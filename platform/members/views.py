@@ -79,6 +79,8 @@ def organisation_list(request):
             "is_filtered": bool(query),
             "filter_selects": selects,
             "filter_selection": "|".join(value for _field, value in selects),
+            # One of the categories or "": the shared fragment's bounded key.
+            "category_selected": selects[0][1],
         },
     )
 

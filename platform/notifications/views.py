@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html import escape
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -13,7 +14,6 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -51,13 +51,9 @@ def notification_list(request):
     start = (page_obj.number - 1) * PAGE_SIZE
     page_obj.object_list = list(rows[start : start + PAGE_SIZE])
     today = timezone.localdate()
-    render_item = _item_renderer(request)
+    render_items = _item_renderer(request)
     groups = [
-        {
-            "day": day,
-            "label": _day_label(day, today),
-            "items": [render_item(row) for row in items],
-        }
+        {"day": day, "label": _day_label(day, today), "items": render_items(items)}
         for day, items in selectors.group_by_day(list(page_obj))
     ]
     return render(
@@ -74,51 +70,40 @@ def notification_list(request):
 
 
 def _item_renderer(request):
-    """One notification of the centre as HTML, written in Python: the template
-    language cost about 0.2 ms per item (25 a page), for a few fixed lines. What
-    is the same for every item (labels, token, links' pattern) is computed once."""
+    """A day's notifications as HTML, written in Python: the template language
+    cost about 0.2 ms per item (25 a page), and format_html() half of that, for a
+    few fixed lines. What is the same for every item (labels, token, the links'
+    pattern) is escaped once; the text with html.escape(), as Django's escape()."""
     open_url = _url_with_pk("notifications:open")
     read_url = _url_with_pk("notifications:read")
-    unread = format_html('<span class="badge">{}</span>', _("Unread"))
-    form_end = format_html(
-        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
-        '<input type="hidden" name="next" value="{}">'
-        '<button type="submit" class="link-button">{}',
-        get_token(request),
-        request.get_full_path(),
-        _("Mark as read"),
+    unread = f'<span class="badge">{escape(_("Unread"))}</span>'
+    form_end = (
+        '<input type="hidden" name="csrfmiddlewaretoken" '
+        f'value="{escape(get_token(request))}">'
+        f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">'
+        f'<button type="submit" class="link-button">{escape(_("Mark as read"))}'
     )
 
     def render_item(row: dict) -> str:
         created_at = timezone.localtime(row["created_at"])
-        is_unread = row["read_at"] is None
-        parts = [
-            format_html(
-                '<li class="notification{}">{}<a class="notification__text" '
-                'href="{}">{}</a><time class="notification__time" datetime="{}">'
-                "{}</time>",
-                " notification--unread" if is_unread else "",
-                unread if is_unread else "",
-                open_url(row["pk"]),
-                row["text"],
-                created_at.isoformat(),
-                created_at.strftime("%H:%M"),
-            )
-        ]
-        if is_unread:
-            parts.append(
-                format_html(
-                    '<form method="post" action="{}">{}<span class="visually-hidden">'
-                    " : {}</span></button></form>",
-                    read_url(row["pk"]),
-                    form_end,
-                    row["text"],
-                )
-            )
-        parts.append(mark_safe("</li>"))
-        return mark_safe("".join(parts))  # each part is escaped above
+        text = escape(row["text"])
+        item = (
+            f'<a class="notification__text" href="{escape(open_url(row["pk"]))}">'
+            f'{text}</a><time class="notification__time" '
+            f'datetime="{created_at.isoformat()}">{created_at:%H:%M}</time>'
+        )
+        if row["read_at"] is not None:
+            return f'<li class="notification">{item}</li>'
+        return (
+            f'<li class="notification notification--unread">{unread}{item}'
+            f'<form method="post" action="{escape(read_url(row["pk"]))}">{form_end}'
+            f'<span class="visually-hidden"> : {text}</span></button></form></li>'
+        )
 
-    return render_item
+    def render_items(rows: list[dict]) -> str:
+        return mark_safe("\n".join(render_item(row) for row in rows))  # escaped
+
+    return render_items
 
 
 def _url_with_pk(name: str):
