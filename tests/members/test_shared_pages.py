@@ -73,7 +73,9 @@ def test_a_structure_edit_shows_at_once_in_the_directory_and_its_profile(
         organisation=organisation, role=Membership.Role.REFERENT
     ).user
     viewer = _signed_in(UserFactory())
+    referent_client = _signed_in(referent)
     before = organisation.name
+    assert before in _page(referent_client, DASHBOARD)  # their standing, cached
     assert before in _page(viewer, DIRECTORY)
     assert before in _page(viewer, organisation.get_absolute_url())
     assert before in _page(client, organisation.get_absolute_url())  # a visitor
@@ -97,7 +99,8 @@ def test_a_structure_edit_shows_at_once_in_the_directory_and_its_profile(
     assert "Vrac et circuit court" in profile and "Vaulx-en-Velin" in profile
     assert "Vaulx-en-Velin" in _page(viewer, DIRECTORY)
     # Its referent's Mon espace, cached per person, follows the name too.
-    assert "Épicerie du Canal" in _page(_signed_in(referent), DASHBOARD)
+    dashboard = _page(referent_client, DASHBOARD)
+    assert "Épicerie du Canal" in dashboard and before not in dashboard
 
 
 def test_a_bulk_rename_shows_at_once_in_the_cached_directory(organisation):
