@@ -17,3 +17,11 @@ class MembersConfig(AppConfig):
         invalidate_on_change(
             self.get_model("User"), ignore_fields=frozenset({"last_login"})
         )
+        from ptce import personcache
+
+        from .standing import STANDING, connect_forgetting
+
+        # The viewer's role, requests and structures (a profile, Mon espace), read
+        # with the other header values; forgotten wherever they change.
+        personcache.register(STANDING)
+        connect_forgetting()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ptce.pagecache import bump_content_version
 from ptce.search_providers import fold, fold_words
 
 from .fields import RnaField, SiretField
@@ -130,6 +131,9 @@ class OrganisationQuerySet(models.QuerySet):
     """
 
     def update(self, **kwargs):
+        # No signal is sent: the cached directory and profiles are made stale here
+        # (ptce.pagecache), as a save() would.
+        bump_content_version()
         if not set(kwargs) & set(SEARCHED_FIELDS):
             return super().update(**kwargs)
         with transaction.atomic(using=self.db):
@@ -141,6 +145,7 @@ class OrganisationQuerySet(models.QuerySet):
     update.alters_data = True
 
     def bulk_update(self, objs, fields, batch_size=None):
+        bump_content_version()
         if set(fields) & set(SEARCHED_FIELDS):
             for organisation in objs:
                 organisation.name_sort, organisation.search_text = _folded(organisation)

@@ -43,6 +43,9 @@ def is_moderator(user: User | AnonymousUser | None) -> bool:
 
 
 def _role_in(user: User, organisation: Organisation) -> str | None:
+    roles = user.__dict__.get("_members_roles")
+    if roles is not None:  # primed from the person's cached standing
+        return roles.get(organisation.pk)
     cache = user.__dict__.setdefault("_members_role_cache", {})
     if organisation.pk not in cache:
         cache[organisation.pk] = (
@@ -56,6 +59,15 @@ def _role_in(user: User, organisation: Organisation) -> str | None:
 def forget_cached_roles(user: User) -> None:
     """Call after changing a person's memberships in the same request."""
     user.__dict__.pop("_members_role_cache", None)
+    user.__dict__.pop("_members_roles", None)
+
+
+def prime(user: User, standing: dict) -> None:
+    """Answer this request's role and coordinator checks from the person's cached
+    standing (members.standing) instead of a query each."""
+    user.__dict__["_members_roles"] = standing["roles"]
+    groups = user.__dict__.setdefault("_members_group_cache", {})
+    groups[COORDINATORS_GROUP] = standing["coordinators_group"]
 
 
 def is_member_of(user: User | AnonymousUser | None, organisation: Organisation) -> bool:

@@ -160,22 +160,6 @@ def user_memberships(*, user: User) -> list[Membership]:
     )
 
 
-def user_pending_join_requests(*, user: User) -> list[JoinRequest]:
-    return list(
-        user.join_requests.filter(status=JoinRequest.Status.PENDING)
-        .select_related("organisation")
-        .order_by("-created_at")
-    )
-
-
-def user_pending_applications(*, user: User) -> list[Organisation]:
-    return list(
-        Organisation.objects.filter(
-            applied_by=user, status=Organisation.Status.APPLIED
-        ).order_by("-created_at")
-    )
-
-
 def pending_applications() -> QuerySet[Organisation]:
     return (
         Organisation.objects.filter(status=Organisation.Status.APPLIED)

@@ -11,11 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from ptce.pagecache import versioned
+from ptce.pagecache import LocalTier, versioned
 
 from . import permissions, selectors, services
 from .adapter import PENDING_INVITATION_SESSION_KEY
@@ -33,6 +35,7 @@ from .forms import (
     OrganisationProfileForm,
 )
 from .models import Invitation, JoinRequest, Membership, Organisation
+from .standing import NO_STANDING, request_standing
 
 DIRECTORY_PAGE_SIZE = 20
 
@@ -51,16 +54,8 @@ def organisation_list(request):
     )
     form = DirectoryFilterForm(request.GET or None, cities=cities)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    organisations = selectors.organisation_directory(
-        category=filters.get("category", ""),
-        legal_form=filters.get("legal_form", ""),
-        city=filters.get("city", ""),
-        text=filters.get("q", "").strip(),
-    )
-    page_obj = Paginator(organisations, DIRECTORY_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     query = {k: v for k, v in filters.items() if v}
+    page_obj, cards = _directory_page(request, query, request.GET.get("page"))
     # Each select with its chosen value, if it is one of its choices (the shared
     # fragment of the filters is keyed by them: a bounded number of keys).
     selects = []
@@ -75,7 +70,7 @@ def organisation_list(request):
         {
             "form": form,
             "page_obj": page_obj,
-            "organisations": page_obj.object_list,
+            "cards": cards,
             "category_counts": versioned(
                 request,
                 ("members:directory-counts",),
@@ -84,26 +79,96 @@ def organisation_list(request):
             "is_filtered": bool(query),
             "filter_selects": selects,
             "filter_selection": "|".join(value for _field, value in selects),
-            "extra": f"&{urlencode(query)}" if query else "",
+            # One of the categories or "": the shared fragment's bounded key.
+            "category_selected": selects[0][1],
         },
     )
 
 
+# Directory pages and profiles, per content version: in a memory of their own, so
+# that what visitors type (a search, a slug) cannot push the header's fragments out.
+_pages_tier = LocalTier(max_entries=1_000)
+
+
+def _directory_page(request, query: dict, page: str | None):
+    """The page of the directory asked for (a Page whose count is known) and its
+    cards with the pagination, the same for everyone: both kept per content
+    version, language and filters, so that a hit runs no query. The page number is
+    the one Paginator.get_page() settles on (« 2 », « 02 » and « x » share keys)."""
+    key = urlencode(sorted(query.items()))
+    text = query.get("q", "").strip()
+
+    def organisations():
+        return selectors.organisation_directory(
+            category=query.get("category", ""),
+            legal_form=query.get("legal_form", ""),
+            city=query.get("city", ""),
+            text=text,
+        )
+
+    count = versioned(
+        request,
+        ("members:directory-count", key),
+        lambda: organisations().count(),
+        tier=_pages_tier,
+    )
+    paginator = Paginator(organisations(), DIRECTORY_PAGE_SIZE)
+    paginator.count = count  # a cached_property: no COUNT query
+    page_obj = paginator.get_page(page)  # lazy: its rows are read by the build only
+    cards = versioned(
+        request,
+        ("members:directory-page", get_language(), key, page_obj.number),
+        lambda: render_to_string(
+            "members/_directory_cards.html",
+            {
+                "organisations": page_obj.object_list,
+                "page_obj": page_obj,
+                "is_filtered": bool(query),
+                "extra": f"&{key}" if key else "",
+            },
+        ),
+        tier=_pages_tier,
+    )
+    return page_obj, cards
+
+
 def organisation_detail(request, slug: str):
-    organisation = selectors.organisation_public_profile(slug=slug)
+    profile = versioned(
+        request,
+        ("members:profile", get_language(), slug),
+        lambda: _profile(slug),
+        tier=_pages_tier,
+    )
+    # What depends on the viewer, from their cached standing: no query on a hit.
+    standing = request_standing(request)
+    organisation = Organisation(**profile["fields"])
     user = request.user
     context = {
+        "profile": profile,
         "organisation": organisation,
         "is_member": permissions.is_member_of(user, organisation),
         "can_manage": permissions.can_manage_organisation(user, organisation),
         "can_request": permissions.can_request_to_join(user, organisation),
-        "pending_request": user.is_authenticated
-        and JoinRequest.objects.filter(
-            user=user, organisation=organisation, status=JoinRequest.Status.PENDING
-        ).exists(),
+        "pending_request": standing is not None
+        and organisation.pk in {row[0] for row in standing["join_requests"]},
         "join_form": JoinRequestForm(),
     }
     return render(request, "members/organisation_detail.html", context)
+
+
+def _profile(slug: str) -> dict:
+    """A structure's public profile, the same for everyone (raises Http404): the
+    few fields the page's frame and the viewer's part need, and the body."""
+    organisation = selectors.organisation_public_profile(slug=slug)
+    return {
+        "fields": {
+            name: getattr(organisation, name)
+            for name in ("pk", "slug", "name", "summary", "status", "applied_by_id")
+        },
+        "body": render_to_string(
+            "members/_organisation_profile.html", {"organisation": organisation}
+        ),
+    }
 
 
 # --- Join requests
@@ -486,16 +551,32 @@ def application_decide(request, slug: str):
 
 @login_required
 def dashboard(request):
-    user = request.user
-    memberships = selectors.user_memberships(user=user)
+    # All of it from the person's cached standing: no query on a hit.
+    standing = request_standing(request) or NO_STANDING
+    roles = dict(Membership.Role.choices)
     return render(
         request,
         "members/dashboard.html",
         {
-            "memberships": memberships,
-            "join_requests": selectors.user_pending_join_requests(user=user),
-            "applications": selectors.user_pending_applications(user=user),
-            "is_coordinator": permissions.is_coordinator(user),
+            "memberships": [
+                {
+                    "name": name,
+                    "slug": slug,
+                    "is_member": status == Organisation.Status.MEMBER,
+                    "is_referent": role == Membership.Role.REFERENT,
+                    "role_label": roles.get(role, role),
+                }
+                for _pk, role, name, slug, status in standing["memberships"]
+            ],
+            "join_requests": [
+                {"name": name, "created_at": created_at}
+                for _pk, name, created_at in standing["join_requests"]
+            ],
+            "applications": [
+                {"name": name, "slug": slug, "created_at": created_at}
+                for name, slug, created_at in standing["applications"]
+            ],
+            "is_coordinator": permissions.is_coordinator(request.user),
         },
     )
 

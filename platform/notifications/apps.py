@@ -13,6 +13,107 @@ class NotificationsConfig(AppConfig):
         autodiscover_modules("kinds")
         from ptce import personcache
 
-        from .services import UNREAD
+        from .permissions import CAN_ANNOUNCE
+        from .services import TOTAL, UNREAD
 
-        personcache.register(UNREAD)  # the bell, read with the other header values
+        # Read with the other header values: the bell, and the centre's pagination
+        # and announcement link.
+        for name in (UNREAD, TOTAL, CAN_ANNOUNCE):
+            personcache.register(name)
+        _forget_total_on_creation()
+        _forget_can_announce_on_permission_changes()
+
+
+def _forget_total_on_creation() -> None:
+    """notify() bulk-creates and forgets TOTAL itself; a notification saved one by
+    one elsewhere (the shell, a test) is counted too. Deletions happen only in the
+    erasure, which forgets it (no post_delete: it would make that delete slow)."""
+    from django.db.models.signals import post_save
+
+    from ptce.personcache import person_forget
+
+    from .models import Notification
+    from .services import TOTAL
+
+    def created(sender, instance, created=False, **kwargs) -> None:
+        if created:
+            person_forget(TOTAL, [instance.recipient_id])
+
+    post_save.connect(
+        created, sender=Notification, weak=False, dispatch_uid="notifications-total"
+    )
+
+
+def _forget_can_announce_on_permission_changes() -> None:
+    """Whoever gains or loses a permission (directly, through a group, a group's
+    permissions, a group deleted, or the superuser and active flags of their row)
+    has their cached CAN_ANNOUNCE forgotten."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed, post_save, pre_delete
+
+    from ptce.personcache import person_forget
+
+    from .permissions import CAN_ANNOUNCE
+
+    user_model = get_user_model()
+
+    def forget(pks) -> None:
+        person_forget(CAN_ANNOUNCE, pks)
+
+    def user_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
+        # Forward: instance is a user. Reverse: a group (or a permission), pk_set
+        # its users; a reverse clear names nobody, so they are read before it.
+        if not reverse:
+            if action.startswith("post_"):
+                forget([instance.pk])
+        elif action == "pre_clear":
+            forget(instance.user_set.values_list("pk", flat=True))
+        elif action.startswith("post_") and pk_set:
+            forget(pk_set)
+
+    def group_permissions_changed(sender, instance, action, reverse, pk_set, **kw):
+        # Forward: instance is a group, whose users all change. Reverse: a
+        # permission, pk_set its groups (read before a clear, which names none).
+        if not reverse:
+            groups = [instance.pk] if action.startswith("post_") else []
+        elif action == "pre_clear":
+            groups = list(instance.group_set.values_list("pk", flat=True))
+        else:
+            groups = list(pk_set or ()) if action.startswith("post_") else []
+        if groups:
+            users = user_model.objects.filter(groups__in=groups)
+            forget(users.values_list("pk", flat=True))
+
+    def user_saved(sender, instance, update_fields=None, **kwargs):
+        if not (update_fields and set(update_fields) <= {"last_login"}):
+            forget([instance.pk])
+
+    def group_deleted(sender, instance, **kwargs):
+        forget(instance.user_set.values_list("pk", flat=True))
+
+    for through in (user_model.groups.through, user_model.user_permissions.through):
+        m2m_changed.connect(
+            user_m2m_changed,
+            sender=through,
+            weak=False,
+            dispatch_uid=f"notifications-can-announce-{through._meta.label_lower}",
+        )
+    m2m_changed.connect(
+        group_permissions_changed,
+        sender=Group.permissions.through,
+        weak=False,
+        dispatch_uid="notifications-can-announce-group-permissions",
+    )
+    post_save.connect(
+        user_saved,
+        sender=user_model,
+        weak=False,
+        dispatch_uid="notifications-can-announce-user",
+    )
+    pre_delete.connect(
+        group_deleted,
+        sender=Group,
+        weak=False,
+        dispatch_uid="notifications-can-announce-group-deleted",
+    )

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from .models import EmailDelivery, Notification
 
+# can_send_announcement() of a person, cached per person for the centre's link
+# (ptce.personcache, registered and forgotten in apps.py); the form checks again.
+CAN_ANNOUNCE = "notifications-can-announce"
+
 
 def can_send_announcement(user) -> bool:
     # Coordinators hold this permission through their group; superusers hold all.

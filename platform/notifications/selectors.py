@@ -17,17 +17,27 @@ def notifications_for(*, user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 
+def notification_rows(*, user: Any) -> QuerySet:
+    """The centre's rows: the four fields it shows, no model instances."""
+    return notifications_for(user=user).values("pk", "text", "created_at", "read_at")
+
+
+def total_count(*, user: Any) -> int:
+    return Notification.objects.filter(recipient=user).count()
+
+
 def unread_count(*, user: Any) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def group_by_day(notifications: list[Notification]) -> list[tuple[date, list]]:
-    """Consecutive runs of the same local day, newest first as given."""
+def group_by_day(notifications: list[dict]) -> list[tuple[date, list]]:
+    """Consecutive runs of the same local day, newest first as given (rows of
+    notification_rows())."""
     groups: list[tuple[date, list]] = []
     for notification in notifications:
-        day = timezone.localdate(notification.created_at)
+        day = timezone.localdate(notification["created_at"])
         if not groups or groups[-1][0] != day:
             groups.append((day, []))
         groups[-1][1].append(notification)

@@ -52,6 +52,9 @@ from .rendering import (
 
 # The bell's count, cached per person (ptce.personcache): every write below forgets it.
 UNREAD = "notifications-unread"
+# How many notifications a person has (the centre's pagination), cached per person:
+# notify() and the erasure, the only writes that add or remove some, forget it.
+TOTAL = "notifications-total"
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
@@ -129,6 +132,7 @@ def notify(
     with transaction.atomic():
         Notification.objects.bulk_create(notifications, batch_size=BATCH_SIZE)
         person_forget(UNREAD, [n.recipient_id for n in notifications])
+        person_forget(TOTAL, [n.recipient_id for n in notifications])
         EmailDelivery.objects.bulk_create(deliveries, batch_size=BATCH_SIZE)
         DigestItem.objects.bulk_create(
             [
@@ -746,6 +750,7 @@ def user_notifications_erase(*, user: Any, addresses: Iterable[str] = ()) -> Non
     DigestItem.objects.filter(recipient=user).delete()
     Notification.objects.filter(recipient=user).delete()
     person_forget(UNREAD, [user.pk])
+    person_forget(TOTAL, [user.pk])
     Preference.objects.filter(user=user).delete()
 
 

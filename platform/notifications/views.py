@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from html import escape
 from http import HTTPStatus
 
 from django.contrib import messages
@@ -9,19 +10,28 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ptce.personcache import request_value
+
 from . import selectors, services
 from .forms import AnnouncementForm, PreferencesForm
 from .kinds import get_kind
 from .models import Notification
-from .permissions import can_read_notification, can_send_announcement
+from .permissions import (
+    CAN_ANNOUNCE,
+    can_read_notification,
+    can_send_announcement,
+)
 
 PAGE_SIZE = 25
 ANNOUNCEMENTS_PER_PAGE = 20
@@ -29,19 +39,78 @@ ANNOUNCEMENTS_PER_PAGE = 20
 
 @login_required
 def notification_list(request):
-    page_obj = Paginator(
-        selectors.notifications_for(user=request.user), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    user = request.user
+    rows = selectors.notification_rows(user=user)
+    # The count from the person's cache (read with the header's values): no COUNT.
+    # It only numbers the pages: the rows are sliced from the page number alone.
+    paginator = Paginator(rows, PAGE_SIZE)
+    paginator.count = request_value(
+        request, services.TOTAL, lambda: selectors.total_count(user=user)
+    )
+    page_obj = paginator.get_page(request.GET.get("page"))
+    start = (page_obj.number - 1) * PAGE_SIZE
+    page_obj.object_list = list(rows[start : start + PAGE_SIZE])
     today = timezone.localdate()
+    render_items = _item_renderer(request)
     groups = [
-        {"day": day, "label": _day_label(day, today), "items": items}
+        {"day": day, "label": _day_label(day, today), "items": render_items(items)}
         for day, items in selectors.group_by_day(list(page_obj))
     ]
     return render(
         request,
         "notifications/notification_list.html",
-        {"page_obj": page_obj, "groups": groups},
+        {
+            "page_obj": page_obj,
+            "groups": groups,
+            "can_send": request_value(
+                request, CAN_ANNOUNCE, lambda: can_send_announcement(user)
+            ),
+        },
     )
+
+
+def _item_renderer(request):
+    """A day's notifications as HTML, written in Python: the template language
+    cost about 0.2 ms per item (25 a page), and format_html() half of that, for a
+    few fixed lines. What is the same for every item (labels, token, the links'
+    pattern) is escaped once; the text with html.escape(), as Django's escape()."""
+    open_url = _url_with_pk("notifications:open")
+    read_url = _url_with_pk("notifications:read")
+    unread = f'<span class="badge">{escape(_("Unread"))}</span>'
+    form_end = (
+        '<input type="hidden" name="csrfmiddlewaretoken" '
+        f'value="{escape(get_token(request))}">'
+        f'<input type="hidden" name="next" value="{escape(request.get_full_path())}">'
+        f'<button type="submit" class="link-button">{escape(_("Mark as read"))}'
+    )
+
+    def render_item(row: dict) -> str:
+        created_at = timezone.localtime(row["created_at"])
+        text = escape(row["text"])
+        item = (
+            f'<a class="notification__text" href="{escape(open_url(row["pk"]))}">'
+            f'{text}</a><time class="notification__time" '
+            f'datetime="{created_at.isoformat()}">{created_at:%H:%M}</time>'
+        )
+        if row["read_at"] is not None:
+            return f'<li class="notification">{item}</li>'
+        return (
+            f'<li class="notification notification--unread">{unread}{item}'
+            f'<form method="post" action="{escape(read_url(row["pk"]))}">{form_end}'
+            f'<span class="visually-hidden"> : {text}</span></button></form></li>'
+        )
+
+    def render_items(rows: list[dict]) -> str:
+        return mark_safe("\n".join(render_item(row) for row in rows))  # escaped
+
+    return render_items
+
+
+def _url_with_pk(name: str):
+    """reverse(name, args=[pk]) for many pks at the cost of one reverse()."""
+    marker = "987654321"
+    url = reverse(name, args=[int(marker)])
+    return lambda pk: url.replace(marker, str(pk))
 
 
 def _day_label(day, today) -> str | None:

@@ -64,8 +64,9 @@ def test_directory_is_paginated_with_a_fixed_number_of_queries(
 ):
     OrganisationFactory.create_batch(45, city="Lyon")
     url = reverse("members:organisation_list")
-    # 8, plus the layout's menu and footer links (cached; cold here).
-    with django_assert_max_num_queries(8 + LAYOUT_COLD_QUERIES):
+    # Cold, a visitor: 5 (the cities, the category counts, the count, the page…, each
+    # then kept per content version), plus the layout's menu and footer links.
+    with django_assert_max_num_queries(5 + LAYOUT_COLD_QUERIES):
         response = client.get(url, {"city": "Lyon", "page": 3})
     assert len(response.context["organisations"]) == 5
     assert "city=Lyon" in response.content.decode()  # pagination keeps filters
@@ -78,8 +79,10 @@ def test_profile_page_with_fixed_queries(
     for _ in range(15):
         MembershipFactory(organisation=organisation, show_in_directory=True)
     client.force_login(UserFactory())
-    # +1: the header counts the booking requests awaiting the person (pooling).
-    with django_assert_max_num_queries(13 + LAYOUT_COLD_QUERIES):
+    # Cold: the header counts the booking requests awaiting the person (pooling); the
+    # viewer's standing (members.standing: 4 queries, then cached per person) and the
+    # shared body (the structure and its contacts, then cached) are computed.
+    with django_assert_max_num_queries(14 + LAYOUT_COLD_QUERIES):
         response = client.get(organisation.get_absolute_url())
     assert response.status_code == HTTPStatus.OK
     assert len(response.context["organisation"].public_contacts) == 15

@@ -28,12 +28,12 @@ BUDGET = 15
 SIGNED_IN_BUDGETS = {
     "home": 0,
     "standard page": 0,
-    "directory": 3,  # user, count, the page of structures
-    "profile": 6,
+    "directory": 0,  # the count and the cards are shared fragments
+    "profile": 0,  # the body is shared, the viewer's part per person
     "search": 0,  # results kept per query and audience (forum: members or not)
     "glossary": 0,
-    "my space": 5,
-    "notification centre": 4,
+    "my space": 0,  # the person's cached standing
+    "notification centre": 1,  # the page of notifications
 }
 
 
