@@ -20,25 +20,16 @@ class ForumConfig(AppConfig):
     def _forget_is_member(self) -> None:
         """A membership or a group (moderators, coordinators) given or taken away
         changes whether the person reads the members' forums."""
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.db.models.signals import post_delete, post_save
 
         from members.models import Membership
+        from ptce import personcache
         from ptce.personcache import person_forget
 
         from .services import IS_MEMBER
 
         def membership_changed(sender, instance, **kwargs) -> None:
             person_forget(IS_MEMBER, [instance.user_id])
-
-        def groups_changed(sender, instance, action, reverse, pk_set, **kwargs):
-            if not reverse:  # person.groups.add(…), .remove(…), .clear()
-                if action.startswith("post_"):
-                    person_forget(IS_MEMBER, [instance.pk])
-            elif action in ("post_add", "post_remove"):  # group.user_set.add(…)
-                person_forget(IS_MEMBER, pk_set)
-            elif action == "pre_clear":  # group.user_set.clear(): while known
-                person_forget(IS_MEMBER, instance.user_set.values_list("pk", flat=True))
 
         for signal in (post_save, post_delete):
             signal.connect(
@@ -47,9 +38,4 @@ class ForumConfig(AppConfig):
                 weak=False,
                 dispatch_uid=f"forum-is-member-{signal is post_save}",
             )
-        m2m_changed.connect(
-            groups_changed,
-            sender=get_user_model().groups.through,
-            weak=False,
-            dispatch_uid="forum-is-member-groups",
-        )
+        personcache.forget_when_groups_change(IS_MEMBER)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from ptce.personcache import person_forget, request_value
+from ptce.personcache import forget_when_groups_change, person_forget, request_value
 
 STANDING = "members-standing"
 # A visitor's or an inactive account's.
@@ -112,28 +112,10 @@ def _organisation_changed(sender, instance, **kwargs) -> None:
     standing_forget(people)
 
 
-def _groups_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
-    """User.groups changed, from the user's side (instance: a user) or the group's
-    (instance: a group, pk_set: users). A reverse clear names nobody: its people are
-    read before it."""
-    if not reverse:
-        if action.startswith("post_"):
-            standing_forget([instance.pk])
-    elif action == "pre_clear":
-        standing_forget(instance.user_set.values_list("pk", flat=True))
-    elif action.startswith("post_") and pk_set:
-        standing_forget(pk_set)
-
-
-def _group_deleted(sender, instance, **kwargs) -> None:
-    standing_forget(instance.user_set.values_list("pk", flat=True))
-
-
 def connect_forgetting() -> None:
-    from django.contrib.auth.models import Group
-    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+    from django.db.models.signals import post_delete, post_save
 
-    from .models import JoinRequest, Membership, Organisation, User
+    from .models import JoinRequest, Membership, Organisation
 
     for model, handler in (
         (Membership, _person_changed),
@@ -143,15 +125,4 @@ def connect_forgetting() -> None:
         uid = f"members-standing-{model._meta.label_lower}"
         post_save.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}-s")
         post_delete.connect(handler, sender=model, weak=False, dispatch_uid=f"{uid}-d")
-    m2m_changed.connect(
-        _groups_changed,
-        sender=User.groups.through,
-        weak=False,
-        dispatch_uid="members-standing-groups",
-    )
-    pre_delete.connect(
-        _group_deleted,
-        sender=Group,
-        weak=False,
-        dispatch_uid="members-standing-group-deleted",
-    )
+    forget_when_groups_change(STANDING)

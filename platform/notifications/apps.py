@@ -50,9 +50,9 @@ def _forget_can_announce_on_permission_changes() -> None:
     has their cached CAN_ANNOUNCE forgotten."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.db.models.signals import m2m_changed, post_save, pre_delete
+    from django.db.models.signals import m2m_changed, post_save
 
-    from ptce.personcache import person_forget
+    from ptce.personcache import forget_when_groups_change, person_forget
 
     from .permissions import CAN_ANNOUNCE
 
@@ -60,17 +60,6 @@ def _forget_can_announce_on_permission_changes() -> None:
 
     def forget(pks) -> None:
         person_forget(CAN_ANNOUNCE, pks)
-
-    def user_m2m_changed(sender, instance, action, reverse, pk_set, **kwargs):
-        # Forward: instance is a user. Reverse: a group (or a permission), pk_set
-        # its users; a reverse clear names nobody, so they are read before it.
-        if not reverse:
-            if action.startswith("post_"):
-                forget([instance.pk])
-        elif action == "pre_clear":
-            forget(instance.user_set.values_list("pk", flat=True))
-        elif action.startswith("post_") and pk_set:
-            forget(pk_set)
 
     def group_permissions_changed(sender, instance, action, reverse, pk_set, **kw):
         # Forward: instance is a group, whose users all change. Reverse: a
@@ -89,16 +78,7 @@ def _forget_can_announce_on_permission_changes() -> None:
         if not (update_fields and set(update_fields) <= {"last_login"}):
             forget([instance.pk])
 
-    def group_deleted(sender, instance, **kwargs):
-        forget(instance.user_set.values_list("pk", flat=True))
-
-    for through in (user_model.groups.through, user_model.user_permissions.through):
-        m2m_changed.connect(
-            user_m2m_changed,
-            sender=through,
-            weak=False,
-            dispatch_uid=f"notifications-can-announce-{through._meta.label_lower}",
-        )
+    forget_when_groups_change(CAN_ANNOUNCE, permissions=True)
     m2m_changed.connect(
         group_permissions_changed,
         sender=Group.permissions.through,
@@ -110,10 +90,4 @@ def _forget_can_announce_on_permission_changes() -> None:
         sender=user_model,
         weak=False,
         dispatch_uid="notifications-can-announce-user",
-    )
-    pre_delete.connect(
-        group_deleted,
-        sender=Group,
-        weak=False,
-        dispatch_uid="notifications-can-announce-group-deleted",
     )

@@ -117,3 +117,43 @@ def person_forget(name: str, person_pks: Iterable[Any]) -> None:
 
     forget()
     transaction.on_commit(forget)
+
+
+def forget_when_groups_change(name: str, *, permissions: bool = False) -> None:
+    """Forget `name` for whoever joins or leaves a group — `person.groups` or
+    `group.user_set` changed, from either side — or loses one deleted; with
+    `permissions`, also for whoever gains or loses a permission of their own. For a
+    value that follows the person's groups (a role, a permission). Call once, from
+    an AppConfig.ready()."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import m2m_changed, pre_delete
+
+    def changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
+        # Forward: instance is a person. Reverse: a group (or a permission), pk_set
+        # its people; a reverse clear names nobody, so they are read before it.
+        if not reverse:
+            if action.startswith("post_"):
+                person_forget(name, [instance.pk])
+        elif action == "pre_clear":
+            person_forget(name, instance.user_set.values_list("pk", flat=True))
+        elif action.startswith("post_") and pk_set:
+            person_forget(name, pk_set)
+
+    def deleted(sender, instance, **kwargs) -> None:
+        person_forget(name, instance.user_set.values_list("pk", flat=True))
+
+    user_model = get_user_model()
+    throughs = [user_model.groups.through]
+    if permissions:
+        throughs.append(user_model.user_permissions.through)
+    for through in throughs:
+        m2m_changed.connect(
+            changed,
+            sender=through,
+            weak=False,
+            dispatch_uid=f"ptce-person-{name}-{through._meta.label_lower}",
+        )
+    pre_delete.connect(
+        deleted, sender=Group, weak=False, dispatch_uid=f"ptce-person-{name}-group"
+    )
