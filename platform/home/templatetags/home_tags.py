@@ -33,6 +33,14 @@ def main_menu(context) -> list[MenuItem]:
 
 
 @register.simple_tag(takes_context=True)
+def main_menu_current(context) -> str:
+    """Which of the main menu's links are current, as a string of 0s and 1s: what
+    a cached copy of the menu varies on (not the path: one copy serves every page
+    of a section)."""
+    return "".join(str(int(item.current)) for item in main_menu(context))
+
+
+@register.simple_tag(takes_context=True)
 def footer_links(context) -> tuple[selectors.Link, ...]:
     return selectors.footer_links(context.get("request"))
 
