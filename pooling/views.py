@@ -10,13 +10,18 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from members.models import Organisation
+from members.standing import request_standing
+from ptce.pagecache import LocalTier, versioned
 from ptce.selectors import audit_for_target
 from resources import selectors as resource_selectors
 from resources.forms import CatalogueFilterForm
@@ -397,8 +402,50 @@ def search(request):
 CATALOGUE_PAGE_SIZE = 20
 
 
+# The catalogue's bodies, per content version and query: in a memory of their own, so
+# that what visitors type cannot push the header's fragments out.
+_catalogue_tier = LocalTier(max_entries=1_000)
+
+
 def catalogue(request):
-    form = CatalogueFilterForm(request.GET or None)
+    """The filters and the cards are the same for everyone: rendered once per content
+    version (a booking, a resource or a closure saved bumps it), language and query
+    string; a hit validates no form and runs no query. Only the links to the
+    viewer's own structures' resources are theirs."""
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    body = versioned(
+        request,
+        ("pooling:catalogue", get_language(), query),
+        lambda: _catalogue_body(request.GET),
+        tier=_catalogue_tier,
+    )
+    return render(
+        request,
+        "pooling/catalogue.html",
+        {
+            "body": mark_safe(body),  # rendered by _catalogue_body, escaped there
+            "can_add": _own_structures_adding(request),
+        },
+    )
+
+
+def _own_structures_adding(request) -> list[Organisation]:
+    """The viewer's member structures where they may add a resource, from their
+    cached standing (members.standing, which also primes the role checks): no
+    query on a hit."""
+    standing = request_standing(request)
+    if standing is None:
+        return []
+    structures = (
+        Organisation(pk=pk, name=name, slug=slug, status=status)
+        for pk, _role, name, slug, status in standing["memberships"]
+        if status == Organisation.Status.MEMBER
+    )
+    return [o for o in structures if permissions.can_create_resource(request.user, o)]
+
+
+def _catalogue_body(params) -> str:
+    form = CatalogueFilterForm(params or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     resources = resource_selectors.catalogue(
         text=data.get("q", ""),
@@ -411,23 +458,16 @@ def catalogue(request):
         resources = selectors.free_between(
             list(resources), data["free_from"], data["free_until"]
         )
-    page_obj = Paginator(resources, CATALOGUE_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
+    page_obj = Paginator(resources, CATALOGUE_PAGE_SIZE).get_page(params.get("page"))
+    query = params.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "pooling/catalogue.html",
+    # Without the request: nothing of the person's can get in.
+    return render_to_string(
+        "pooling/_catalogue_body.html",
         {
             "form": form,
             "page_obj": page_obj,
             "resources": page_obj.object_list,
             "extra": f"&{query.urlencode()}" if query else "",
-            "can_add": [
-                o
-                for o in permissions.bookable_organisations(request.user)
-                if permissions.can_create_resource(request.user, o)
-            ],
         },
     )
