@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -106,7 +107,9 @@ def search(request):
     if None in audiences:  # one provider's hits are this person's own
         html = results()
     else:  # the same for everyone of these audiences: rendered once
-        key = ("search-page", get_language(), *audiences, query)
+        # Hashed: what visitors type has spaces and quotes, unfit for a cache key.
+        digest = hashlib.sha256(query.encode()).hexdigest()
+        key = ("search-page", get_language(), *audiences, digest)
         html = versioned(request, key, results, tier=_search_tier)
     return render(
         request, "home/search.html", {"query": query, "results": mark_safe(html)}
