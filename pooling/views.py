@@ -418,6 +418,7 @@ def catalogue(request):
         ("pooling:catalogue", get_language(), query),
         lambda: _catalogue_body(request.GET),
         tier=_catalogue_tier,
+        shared=False,
     )
     return render(
         request,

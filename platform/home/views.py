@@ -110,7 +110,7 @@ def search(request):
         # Hashed: what visitors type has spaces and quotes, unfit for a cache key.
         digest = hashlib.sha256(query.encode()).hexdigest()
         key = ("search-page", get_language(), *audiences, digest)
-        html = versioned(request, key, results, tier=_search_tier)
+        html = versioned(request, key, results, tier=_search_tier, shared=False)
     return render(
         request, "home/search.html", {"query": query, "results": mark_safe(html)}
     )

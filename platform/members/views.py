@@ -128,6 +128,7 @@ def _directory_page(request, query: dict, page: str | None):
             },
         ),
         tier=_pages_tier,
+        shared=False,  # keyed by what visitors type: never in Redis
     )
     return page_obj, cards
 

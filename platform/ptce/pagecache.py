@@ -149,6 +149,7 @@ def versioned(
     *,
     timeout: int = FRAGMENT_TIMEOUT,
     tier: LocalTier | None = None,
+    shared: bool = True,
 ) -> Any:
     """`build()`'s value for the current content version (see the module docstring).
 
@@ -157,7 +158,10 @@ def versioned(
     shared by every request of the process: return immutable things (str, tuples).
     `timeout` 0 (a preview) builds without caching. `tier`: another process memory
     than the shared one, for values keyed by what visitors type (search), so that
-    they cannot push the header's fragments out.
+    they cannot push the header's fragments out. `shared=False`: that memory only,
+    never the shared cache — for whole page bodies keyed by what visitors type (a
+    search, filters), so that a flood of distinct queries costs each process a
+    bounded memory and never fills Redis, where Celery's queue also lives.
     """
     tier = local_tier if tier is None else tier
     version = content_version() if request is None else request_content_version(request)
@@ -169,10 +173,11 @@ def versioned(
     key = f"ptce:v:{version}:{name}"
     value = tier.get(key)
     if value is None:
-        value = cache.get(key)
+        value = cache.get(key) if shared else None
         if value is None:
             value = build()
-            cache.set(key, value, timeout)
+            if shared:
+                cache.set(key, value, timeout)
         tier.set(key, value, timeout)
     return value
 

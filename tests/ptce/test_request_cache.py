@@ -273,3 +273,26 @@ def test_search_hits_that_are_the_same_for_everyone_are_kept_per_version(
     # A new structure bumps the version: found at once.
     OrganisationFactory(name="Coopération vélo")
     assert "Coopération vélo" in client.get(url).content.decode()
+
+
+def test_a_value_keyed_by_what_visitors_type_stays_out_of_the_shared_cache(page):
+    """shared=False (search results, filtered lists): process memory only, so a
+    flood of distinct queries never fills Redis."""
+    built = []
+    tier = pagecache.LocalTier()
+    for _ in range(2):
+        value = pagecache.versioned(
+            None,
+            ("typed", "requête"),
+            lambda: built.append(1) or "html",
+            tier=tier,
+            shared=False,
+        )
+        assert value == "html"
+    assert len(built) == 1  # the second from process memory
+    assert not [key for key in tier._data if cache.get(key) is not None]
+    pagecache.bump_content_version()
+    pagecache.versioned(
+        None, ("typed", "requête"), lambda: built.append(1), tier=tier, shared=False
+    )
+    assert len(built) == 2  # a new content version: rebuilt
