@@ -68,6 +68,17 @@ PAGES = {
 }
 
 
+def _pooling_pages() -> dict[str, str]:
+    """The pooling pages of bench/pages.py (dates relative to today)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from pages import PAGES as BENCH_PAGES
+
+    return {name: path for name, path in BENCH_PAGES.items() if "pooling" in name}
+
+
+PAGES |= _pooling_pages()
+
+
 def area_of(filename: str, function: str) -> str:
     where = f"{filename}:{function}"
     best, length = "Python and C built-ins", 0
