@@ -12,10 +12,21 @@ from ptce.services import audit_record
 from .models import CalendarToken
 
 TOKEN_BYTES = 32
+# The person's token, cached per person (ptce.personcache, see apps.py): the feed
+# links of every calendar page read it from the request's one batch.
+CALENDAR_TOKEN = "pooling-calendar-token"
 
 
 def _new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def request_calendar_token(request) -> str:
+    """calendar_token_for the request's person, from their cached values."""
+    from ptce.personcache import request_value
+
+    user = request.user
+    return request_value(request, CALENDAR_TOKEN, lambda: calendar_token_for(user=user))
 
 
 def calendar_token_for(*, user) -> str:
