@@ -29,6 +29,7 @@ from resources.models import Resource
 
 from . import availability, permissions, selectors, services
 from . import search as need_search
+from .booking_rows import booking_item
 from .forms import (
     BatchDecisionForm,
     BookingChangeForm,
@@ -368,17 +369,63 @@ def approvals(request):
 
 @login_required
 def my_space(request):
-    user = request.user
+    """The person's upcoming bookings (one query, rows written in Python) and their
+    structures' (shared by everyone with the same structures, see
+    _structures_upcoming); the counts and the feed token from their cached values."""
+    mine, structures = _upcoming(request, timezone.now())
     return render(
         request,
         "pooling/my_space.html",
         {
-            "mine": selectors.user_upcoming(user),
-            "structures": selectors.organisations_upcoming(user),
+            "mine": mine,
+            "structures": structures,
             "pending_count": selectors.pending_count_for(request),
-            "manages": permissions.approver_resource_ids(user),
+            "manages": permissions.request_approver_resource_ids(request),
         },
     )
+
+
+# The structures' list kept for an audience holds this many rows, so that the viewer's
+# own (left out) and those that end meanwhile still leave a full list.
+STRUCTURES_SHARED_ROWS = 3 * selectors.UPCOMING_LIMIT
+
+
+def _upcoming(request, now) -> tuple[list[str], list[str]]:
+    """Mon espace's two lists, as rows (pooling.booking_rows).
+
+    « My structures' bookings » is the same for everyone with the same structures
+    (from their cached standing): its rows are written once per content version
+    (every booking saved bumps it), language and set of structures, and read with
+    the person's own in one query when they are not kept yet. The viewer's own
+    bookings (in « mine ») and those ended since are left out of it here; in the
+    rare case that leaves too few, the list is read for them alone."""
+    user = request.user
+    standing = request_standing(request)
+    ids = sorted({row[0] for row in standing["memberships"]}) if standing else []
+    limit = selectors.UPCOMING_LIMIT
+    if not ids:
+        return [booking_item(row) for row in selectors.user_upcoming(user)], []
+    mine = None
+
+    def build():
+        nonlocal mine
+        mine, rows = selectors.upcoming_both(
+            user, ids, now=now, limit=STRUCTURES_SHARED_ROWS
+        )
+        return tuple((row[7], row[4], booking_item(row)) for row in rows)
+
+    shared = versioned(
+        request,
+        ("pooling:structures-upcoming", get_language(), ",".join(map(str, ids))),
+        build,
+    )
+    if mine is None:  # the structures' rows were kept: the person's own alone
+        mine = selectors.user_upcoming(user, now=now)
+    theirs = [html for by, end, html in shared if by != user.pk and end > now][:limit]
+    if len(theirs) < limit and len(shared) == STRUCTURES_SHARED_ROWS:
+        rows = selectors.organisations_upcoming(ids, now=now, exclude_booker=user)
+        theirs = [booking_item(row) for row in rows]
+    return [booking_item(row) for row in mine], theirs
 
 
 # --- Search by need ------------------------------------------------------------------

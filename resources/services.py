@@ -259,13 +259,13 @@ def managers_set(*, resource: Resource, by: User, users: Sequence[User]) -> None
         raise ValidationError(_("Managers must act for the owner structure."))
     resource.manager_links.exclude(user__in=users).delete()
     existing = set(resource.manager_links.values_list("user_id", flat=True))
-    ResourceManager.objects.bulk_create(
-        ResourceManager(
-            resource=resource, user=user, named_by=by, created_at=timezone.now()
-        )
-        for user in users
-        if user.pk not in existing
-    )
+    # One by one, not bulk_create: a few people, and each save's signal tells the
+    # apps that cache who decides for what (pooling's approver values) to forget it.
+    for user in users:
+        if user.pk not in existing:
+            ResourceManager.objects.create(
+                resource=resource, user=user, named_by=by, created_at=timezone.now()
+            )
     audit_record(
         actor=by,
         action="resources.resource.managers",
