@@ -147,6 +147,15 @@ class Booking(models.Model):
                 condition=Q(status__in=["pending", "confirmed"]),
                 name="pooling_active_by_res_end",
             ),
+            # The person's own upcoming (selectors.user_upcoming): their active
+            # bookings ending after now, read from the index alone (start and id
+            # in it) and sorted; by start, the scan read all their past ones first.
+            models.Index(
+                fields=["booked_by", "end"],
+                include=["start", "id"],
+                condition=Q(status__in=["pending", "confirmed"]),
+                name="pooling_active_by_booker_end",
+            ),
             models.Index(fields=["organisation", "start"]),
             models.Index(fields=["booked_by", "start"]),
             models.Index(fields=["status", "start"]),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from members.models import Membership
 from pooling.models import Booking
+from ptce.dates import day_format
 from tests.factories import MembershipFactory, OrganisationFactory
 from tests.pooling.factories import BookingFactory, ResourceFactory
 
@@ -80,6 +81,8 @@ def test_structures_list_is_shared_but_each_sees_their_own_apart(client):
     assert url(of_our_room_by_a_third) in structures
     assert url(elsewhere) not in mine + structures
     assert "Salle Commune" in structures and "En attente" in structures
+    start = day_format(timezone.localtime(theirs.start), "l j F Y H:i")
+    assert f"{start} → {timezone.localtime(theirs.end):%H:%M} · " in structures
 
     # The same structures, the same kept rows: the colleague's own move to « mine ».
     client.force_login(colleague)
