@@ -13,7 +13,7 @@ from pooling.ledger import services
 from tests.factories import MembershipFactory, OrganisationFactory
 
 from .conftest import PricedResourceFactory, make_booking, paris, referent_of
-from .test_views import may, structure_url  # noqa: F401 (the fixture)
+from .test_views import structure_url
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
@@ -15,28 +14,6 @@ from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from .conftest import PricedResourceFactory, make_booking, paris, referent_of
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def may():
-    a, b, c = (OrganisationFactory(name=n) for n in ("Alpha", "Bêta", "Gamma"))
-    room = PricedResourceFactory(owner=a, name="Salle Jaune")
-    staff = PricedResourceFactory(owner=b, kind="staff", name="Comptable")
-    staff.cost_items.create(category="salary", hourly_amount=Decimal("15.00"))
-    staff.cost_items.create(category="social_charges", hourly_amount=Decimal("5.00"))
-    for resource, org, day in (
-        (room, b, 4),
-        (room, c, 5),
-        (staff, a, 6),
-        (staff, c, 7),
-    ):
-        services.record_confirmation(
-            booking=make_booking(
-                resource, org, paris(2026, 5, day, 9), paris(2026, 5, day, 11)
-            ),
-            by=None,
-        )
-    return a, b, c
 
 
 def structure_url(org, name="pooling_ledger:structure"):
