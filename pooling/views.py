@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import timedelta
 
 from django.contrib import messages
@@ -40,6 +42,7 @@ from .forms import (
     NeedForm,
     week_start,
 )
+from .models import Booking
 
 
 def _messages_of(error: ValidationError) -> list[str]:
@@ -343,28 +346,77 @@ def report_decisions(request, result) -> None:
 
 @login_required
 def approvals(request):
-    queue = selectors.pending_for_approver(request.user)
-    form = BatchDecisionForm(request.POST or None, queue=queue)
-    if request.method == "POST" and form.is_valid():
-        result = services.bookings_decide(
-            bookings=form.cleaned_data["bookings"],
-            by=request.user,
-            approve=form.cleaned_data["decision"] == form.APPROVE,
-            reason=form.cleaned_data["reason"],
-        )
-        report_decisions(request, result)
-        return redirect("pooling:approvals")
-    # Soonest first, a page at a time: the form still accepts any request of the
-    # whole queue, the page only shows APPROVALS_PAGE_SIZE of them.
-    page_obj = selectors.approval_page(
-        queue, request.GET.get("page"), APPROVALS_PAGE_SIZE
-    )
+    if request.method == "POST":
+        queue = selectors.pending_for_approver(request.user)
+        form = BatchDecisionForm(request.POST, queue=queue)
+        if form.is_valid():
+            result = services.bookings_decide(
+                bookings=form.cleaned_data["bookings"],
+                by=request.user,
+                approve=form.cleaned_data["decision"] == form.APPROVE,
+                reason=form.cleaned_data["reason"],
+            )
+            report_decisions(request, result)
+            return redirect("pooling:approvals")
+        # Refused: the page again with what was ticked, never kept.
+        shown = _approval_rows(queue, request.GET.get("page"), form["bookings"].value())
+        status = 400
+    else:
+        form = BatchDecisionForm(queue=Booking.objects.none())
+        shown = _kept_approval_rows(request)
+        status = 200
+    has_rows, rows, pagination = shown
     return render(
         request,
         "pooling/approvals.html",
-        {"form": form, "bookings": page_obj.object_list, "page_obj": page_obj},
-        status=400 if form.errors else 200,
+        {
+            "form": form,
+            "has_rows": has_rows,
+            "rows": mark_safe(rows),  # rendered by _approval_rows, escaped there
+            "pagination": mark_safe(pagination),
+        },
+        status=status,
     )
+
+
+# The approval queue's pages, per set of resources: in a memory of their own (the
+# page number is the visitor's to type).
+_approvals_tier = LocalTier(max_entries=500)
+
+
+def _kept_approval_rows(request) -> tuple[bool, str, str]:
+    """The queue is the same for every approver of the same resources: its rows and
+    pagination are rendered once per set of resources (the person's cached
+    permissions.approver_resource_ids), page, content version (a request made,
+    decided or cancelled bumps it) and language. No CSRF token, no ticked box and
+    no error in them: the form around them is the person's."""
+    ids = permissions.request_approver_resource_ids(request) or frozenset()
+    number = request.GET.get("page") or "1"
+    queue = selectors.pending_for_approver(request.user, ids)
+    if not re.fullmatch(r"-?\d{1,6}", number):
+        return _approval_rows(queue, number, ())  # page 1, as the paginator says
+    audience = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()
+    return versioned(
+        request,
+        ("pooling:approvals", get_language(), audience, number),
+        lambda: _approval_rows(queue, number, ()),
+        tier=_approvals_tier,
+        shared=False,
+    )
+
+
+def _approval_rows(queue, number, checked) -> tuple[bool, str, str]:
+    """(any row on the page, its rows, its pagination), without the request.
+
+    Soonest first, a page at a time: the form still accepts any request of the
+    whole queue, the page only shows APPROVALS_PAGE_SIZE of them."""
+    page_obj = selectors.approval_page(queue, number, APPROVALS_PAGE_SIZE)
+    rows = render_to_string(
+        "pooling/_approval_rows.html",
+        {"bookings": page_obj.object_list, "checked": checked or ()},
+    )
+    pagination = render_to_string("includes/pagination.html", {"page_obj": page_obj})
+    return bool(page_obj.object_list), str(rows), str(pagination)
 
 
 @login_required
