@@ -392,14 +392,18 @@ def _kept_approval_rows(request) -> tuple[bool, str, str]:
     no error in them: the form around them is the person's."""
     ids = permissions.request_approver_resource_ids(request) or frozenset()
     number = request.GET.get("page") or "1"
-    queue = selectors.pending_for_approver(request.user, ids)
+
+    def build() -> tuple[bool, str, str]:
+        queue = selectors.pending_for_approver(request.user, ids)
+        return _approval_rows(queue, number, ())
+
     if not re.fullmatch(r"-?\d{1,6}", number):
-        return _approval_rows(queue, number, ())  # page 1, as the paginator says
+        return build()  # page 1, as the paginator says
     audience = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()
     return versioned(
         request,
         ("pooling:approvals", get_language(), audience, number),
-        lambda: _approval_rows(queue, number, ()),
+        build,
         tier=_approvals_tier,
         shared=False,
     )
