@@ -136,14 +136,17 @@ class Booking(models.Model):
                 name="pooling_active_by_resource",
             ),
             # "Upcoming" lists (Mon espace): active bookings ending after now, of
-            # some structures or of their resources (selectors.organisations_upcoming).
+            # some structures or of their resources (selectors.organisations_upcoming),
+            # each range read from the index alone (start, id and booker in it).
             models.Index(
                 fields=["organisation", "end"],
+                include=["start", "id", "booked_by"],
                 condition=Q(status__in=["pending", "confirmed"]),
                 name="pooling_active_by_org_end",
             ),
             models.Index(
                 fields=["resource", "end"],
+                include=["start", "id", "booked_by"],
                 condition=Q(status__in=["pending", "confirmed"]),
                 name="pooling_active_by_res_end",
             ),

@@ -130,22 +130,29 @@ def _mine(user, now: datetime) -> QuerySet[Booking]:
 
 
 def _of_structures(organisation_ids, now: datetime):
-    """(active bookings of these structures or of their resources, ending after
-    `now`; the resources' ids). The resources are read first (one query), so that
-    the bookings are found through two index ranges of active bookings,
-    (organisation, end) and (resource, end): an OR across a join or a sub-select
-    made PostgreSQL read every booking (100 ms at 300,000; 7 ms this way)."""
+    """(active bookings ending after `now` of these structures, and of their
+    resources: two querysets; the resources' ids). The resources are read first
+    (one query), so that each set of bookings is one index range, read from the
+    index alone, (organisation, end) and (resource, end): an OR across a join or a
+    sub-select made PostgreSQL read every booking (100 ms at 300,000), an OR of
+    the two ranges every row of both from the table (3,000 rows, 7 ms)."""
     resource_ids = set(
         Resource.objects.filter(owner_id__in=organisation_ids)
         .order_by()
         .values_list("pk", flat=True)
     )
-    bookings = Booking.objects.filter(
-        Q(organisation_id__in=organisation_ids) | Q(resource_id__in=resource_ids),
-        end__gt=now,
-        status__in=Booking.ACTIVE_STATUSES,
-    )
-    return bookings, resource_ids
+    active = Booking.objects.filter(end__gt=now, status__in=Booking.ACTIVE_STATUSES)
+    parts = [active.filter(organisation_id__in=organisation_ids)]
+    if resource_ids:
+        parts.append(active.filter(resource_id__in=resource_ids))
+    return parts, resource_ids
+
+
+def _first_of_each(parts: list[QuerySet[Booking]], limit: int) -> QuerySet:
+    """The ids of the first `limit` of each part, in one statement (UNION ALL): the
+    first `limit` of them all are among these."""
+    first, *others = (_first(part, limit) for part in parts)
+    return first.union(*others, all=True) if others else first
 
 
 def user_upcoming(user, *, now: datetime | None = None) -> list[tuple]:
@@ -168,10 +175,10 @@ def organisations_upcoming(
     organisation_ids = set(organisation_ids)
     if not organisation_ids:
         return []
-    bookings, _resources = _of_structures(organisation_ids, now or timezone.now())
+    parts, _resources = _of_structures(organisation_ids, now or timezone.now())
     if exclude_booker is not None:
-        bookings = bookings.exclude(booked_by=exclude_booker)
-    return _upcoming_rows(_first(bookings, limit))
+        parts = [part.exclude(booked_by=exclude_booker) for part in parts]
+    return _upcoming_rows(_first_of_each(parts, limit))[:limit]
 
 
 def upcoming_both(
@@ -187,11 +194,8 @@ def upcoming_both(
     organisation_ids = set(organisation_ids)
     if not organisation_ids:
         return user_upcoming(user, now=now), []
-    bookings, resource_ids = _of_structures(organisation_ids, now)
-    first = _first(_mine(user, now), UPCOMING_LIMIT).union(
-        _first(bookings, limit), all=True
-    )
-    rows = _upcoming_rows(first)
+    parts, resource_ids = _of_structures(organisation_ids, now)
+    rows = _upcoming_rows(_first_of_each([_mine(user, now), *parts], limit))
     mine = [row for row in rows if row[7] == user.pk][:UPCOMING_LIMIT]
     theirs = [
         row for row in rows if row[8] in organisation_ids or row[9] in resource_ids
