@@ -266,6 +266,8 @@ def managers_set(*, resource: Resource, by: User, users: Sequence[User]) -> None
         for user in users
         if user.pk not in existing
     )
+    # bulk_create sends no post_save: the named people's cached lists are forgotten.
+    permissions.managed_forget([user.pk for user in users if user.pk not in existing])
     audit_record(
         actor=by,
         action="resources.resource.managers",

@@ -68,6 +68,17 @@ PAGES = {
 }
 
 
+def _pooling_pages() -> dict[str, str]:
+    """bench/pages.py's pooling pages (their dates are relative to today)."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from pages import PAGES as MEASURED
+
+    return {name: path for name, path in MEASURED.items() if "pooling" in name}
+
+
+PAGES |= _pooling_pages()
+
+
 def area_of(filename: str, function: str) -> str:
     where = f"{filename}:{function}"
     best, length = "Python and C built-ins", 0
