@@ -25,12 +25,15 @@ class PoolingConfig(AppConfig):
         """The header's « requests awaiting my decision » is cached per person: a
         booking decided, cancelled or expired (saved) changes its approvers' counts;
         naming or removing an approver (a resource manager, a membership's role)
-        changes theirs. Requests are bulk-created: services.py forgets those."""
+        changes theirs, and so does being named in bulk
+        (resources.signals.managers_named). Requests are bulk-created: services.py
+        forgets those."""
         from django.db.models.signals import post_delete, post_save
 
         from members.models import Membership
         from ptce.personcache import person_forget
         from resources.models import ResourceManager
+        from resources.signals import managers_named
 
         from .models import Booking
         from .selectors import PENDING_COUNT
@@ -42,6 +45,13 @@ class PoolingConfig(AppConfig):
         def approver_changed(sender, instance, **kwargs) -> None:
             person_forget(PENDING_COUNT, [instance.user_id])
 
+        def approvers_named(sender, user_pks, **kwargs) -> None:
+            person_forget(PENDING_COUNT, user_pks)
+
+        # Managers named in bulk (no post_save): resources.services.managers_set.
+        managers_named.connect(
+            approvers_named, weak=False, dispatch_uid="pooling-pending-count-named"
+        )
         for model, handler in (
             (Booking, booking_changed),
             (ResourceManager, approver_changed),

@@ -14,6 +14,7 @@ class ResourcesConfig(AppConfig):
 
         from .models import ResourceManager
         from .permissions import MANAGED, managed_forget
+        from .signals import managers_named
 
         personcache.register(MANAGED)  # read with the page's other per-person values
 
@@ -25,4 +26,9 @@ class ResourcesConfig(AppConfig):
         )
         post_delete.connect(
             changed, sender=ResourceManager, weak=False, dispatch_uid="managed-delete"
+        )
+        managers_named.connect(
+            lambda sender, user_pks, **kwargs: managed_forget(user_pks),
+            weak=False,
+            dispatch_uid="managed-named",
         )

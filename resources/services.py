@@ -22,6 +22,7 @@ from ptce.services import audit_record
 
 from . import permissions, rules
 from .models import Closure, OpeningPeriod, Resource, ResourceManager, StaffCostItem
+from .signals import managers_named
 
 # Fields the resource form edits (hours, closures, managers have their own service).
 EDITABLE_FIELDS = (
@@ -266,8 +267,13 @@ def managers_set(*, resource: Resource, by: User, users: Sequence[User]) -> None
         for user in users
         if user.pk not in existing
     )
-    # bulk_create sends no post_save: the named people's cached lists are forgotten.
-    permissions.managed_forget([user.pk for user in users if user.pk not in existing])
+    # bulk_create sends no post_save: what is cached per named person is forgotten
+    # by the receivers (their managed resources here, pooling's pending count).
+    managers_named.send(
+        sender=Resource,
+        resource=resource,
+        user_pks=[user.pk for user in users if user.pk not in existing],
+    )
     audit_record(
         actor=by,
         action="resources.resource.managers",

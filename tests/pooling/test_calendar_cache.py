@@ -132,14 +132,19 @@ def test_a_resource_manager_sees_details_and_loses_them_at_once(
     ResourceManager.objects.filter(user=person).delete()
     assert "Réunion secrète" not in client.get(url).content.decode()
 
-    # managers_set names people in bulk (no post_save): it forgets them itself.
+    # managers_set names people in bulk (no post_save): resources.signals tells the
+    # receivers, which forget what they manage and their header's pending count.
+    book(room, borrower, borrower_member, day, 15, purpose="En attente")
     colleague = MembershipFactory(organisation=room.owner).user
     client.force_login(colleague)
     client.get(url)
     (key,) = _keys(MANAGED, [colleague.pk])
     assert cache.get(key) == frozenset()
+    approvals = reverse("pooling:approvals")
+    assert f'href="{approvals}"' not in client.get(url).content.decode()
     resource_services.managers_set(resource=room, by=owner_referent, users=[colleague])
     assert cache.get(key) is None
+    assert f'href="{approvals}"' in client.get(url).content.decode()
 
 
 def test_a_new_booking_shows_at_once_everywhere(
