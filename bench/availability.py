@@ -26,6 +26,7 @@ with `--json FILE` each, then `--combine FILE…` prints the pooled table per fi
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import os
 import random
@@ -113,8 +114,10 @@ def run(kind: str, argument, viewer) -> None:
     if kind == "one resource's week":
         resource, monday = argument
         selectors.week_grid(resource, monday)
+    elif "viewer" in inspect.signature(search.search).parameters:
+        search.search(argument, viewer=viewer)  # a checkout before 2026-12 (--code)
     else:
-        search.search(argument, viewer=viewer)
+        search.search(argument)
 
 
 def main() -> None:

@@ -28,12 +28,15 @@ class PoolingConfig(AppConfig):
         """The header's « requests awaiting my decision » is cached per person: a
         booking decided, cancelled or expired (saved) changes its approvers' counts;
         naming or removing an approver (a resource manager, a membership's role)
-        changes theirs. Requests are bulk-created: services.py forgets those."""
+        changes theirs, and so does being named in bulk
+        (resources.signals.managers_named). Requests are bulk-created: services.py
+        forgets those."""
         from django.db.models.signals import post_delete, post_save
 
         from members.models import Membership
         from ptce.personcache import person_forget
         from resources.models import ResourceManager
+        from resources.signals import managers_named
 
         from .models import Booking
         from .selectors import PENDING_COUNT
@@ -45,6 +48,13 @@ class PoolingConfig(AppConfig):
         def approver_changed(sender, instance, **kwargs) -> None:
             person_forget(PENDING_COUNT, [instance.user_id])
 
+        def approvers_named(sender, user_pks, **kwargs) -> None:
+            person_forget(PENDING_COUNT, user_pks)
+
+        # Managers named in bulk (no post_save): resources.services.managers_set.
+        managers_named.connect(
+            approvers_named, weak=False, dispatch_uid="pooling-pending-count-named"
+        )
         for model, handler in (
             (Booking, booking_changed),
             (ResourceManager, approver_changed),
@@ -62,7 +72,8 @@ class PoolingConfig(AppConfig):
     def _forget_approver_resources_on_change() -> None:
         """Which resources a person decides for (permissions.approver_resource_ids)
         is cached per person: a membership (its role) or a resource manager saved or
-        deleted changes theirs; a resource created, deleted or given to another
+        deleted, or managers named in bulk (resources.signals.managers_named),
+        change theirs; a resource created, deleted or given to another
         owner changes the référents' of its owner, before and after. Their pending
         counts follow the same changes."""
         from django.db.models.signals import post_delete, post_save, pre_save
@@ -70,6 +81,7 @@ class PoolingConfig(AppConfig):
         from members.models import Membership
         from ptce.personcache import person_forget
         from resources.models import Resource, ResourceManager
+        from resources.signals import managers_named
 
         from .permissions import APPROVER_RESOURCES
         from .selectors import PENDING_COUNT
@@ -81,6 +93,9 @@ class PoolingConfig(AppConfig):
 
         def approver_changed(sender, instance, **kwargs) -> None:
             forget([instance.user_id])
+
+        def approvers_named(sender, user_pks, **kwargs) -> None:
+            forget(user_pks)
 
         def referents_of(*owner_ids):
             return Membership.objects.filter(
@@ -104,6 +119,8 @@ class PoolingConfig(AppConfig):
                 forget(referents_of(instance.owner_id))
 
         uid = "pooling-approver-resources"
+        # Managers named in bulk (no post_save): resources.services.managers_set.
+        managers_named.connect(approvers_named, weak=False, dispatch_uid=f"{uid}-named")
         for model in (Membership, ResourceManager):
             name = model._meta.label_lower
             post_save.connect(

@@ -83,12 +83,43 @@ def details_checker(user):
     mine, managed, coordinator = _viewer_facts(user)
     if coordinator:
         return lambda booking: True
-    return lambda booking: (
-        booking.booked_by_id == user.pk
-        or booking.organisation_id in mine
-        or booking.resource.owner_id in mine
-        or booking.resource_id in managed
+    return lambda booking: sees_details(
+        user.pk,
+        mine,
+        managed,
+        booked_by_id=booking.booked_by_id,
+        organisation_id=booking.organisation_id,
+        owner_id=booking.resource.owner_id,
+        resource_id=booking.resource_id,
     )
+
+
+def sees_details(
+    user_pk, mine, managed, *, booked_by_id, organisation_id, owner_id, resource_id
+) -> bool:
+    """The rule of can_see_details for a person who is not a coordinator, given
+    their structures (`mine`) and the resources they manage (`managed`)."""
+    return (
+        booked_by_id == user_pk
+        or organisation_id in mine
+        or owner_id in mine
+        or resource_id in managed
+    )
+
+
+def request_viewer_facts(request) -> tuple[set[int], set[int], bool] | None:
+    """(structures, managed resources, sees everything?) of the request's person,
+    from their cached standing and managed resources: no query on a hit. None for a
+    visitor or an inactive account (who sees no details)."""
+    user = request.user
+    if not _signed_in(user):
+        return None
+    from members.standing import request_standing
+    from resources.permissions import request_managed_ids
+
+    standing = request_standing(request)
+    everything = user.is_superuser or standing["coordinators_group"]
+    return set(standing["roles"]), request_managed_ids(request), everything
 
 
 def _viewer_facts(user) -> tuple[set[int], set[int], bool]:

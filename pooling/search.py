@@ -148,7 +148,7 @@ def _candidates(queryset: QuerySet[Resource], text: str) -> list[Resource]:
     return list(_matching(queryset.only(*CANDIDATE_FIELDS), text)[:MAX_CANDIDATES])
 
 
-def search(data: dict[str, Any], *, viewer, now: datetime | None = None) -> Results:
+def search(data: dict[str, Any], *, now: datetime | None = None) -> Results:
     """What fits and is free, then what almost fits with its nearest free time.
 
     Six queries at most, whatever the data size: the candidates, the equipment, one

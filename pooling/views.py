@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, ngettext
@@ -23,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from members.models import Organisation
 from members.standing import request_standing
+from ptce.dates import day_format
 from ptce.pagecache import LocalTier, versioned
 from ptce.selectors import audit_for_target
 from resources import selectors as resource_selectors
@@ -57,14 +60,52 @@ def _resource_or_404(request, pk: int) -> Resource:
 
 
 # --- Calendars -----------------------------------------------------------------------
-def week_view(request, pk: int):
-    resource = _resource_or_404(request, pk)
-    today = timezone.localdate()
-    monday = week_start(request.GET.get("semaine"), today)
-    days, rows = selectors.week_grid(resource, monday)
-    return render(
-        request,
-        "pooling/week.html",
+# The calendars' shared parts, keyed by what visitors type (a week, a day, a page):
+# in a process memory of their own, never in Redis (ptce.pagecache.versioned).
+_calendar_tier = LocalTier(max_entries=2_000)
+
+
+def _quarter(now) -> str:
+    """`now` floored to the quarter hour. Every cell of the grids ends on a quarter
+    hour (steps of 30 min at least, from a whole hour), so a grid cached under it
+    shows past and free cells exactly as one computed now."""
+    return f"{now:%Y%m%d%H}{now.minute // 15}"
+
+
+@dataclass(frozen=True)
+class WeekBooking:
+    """A booking of the week's list, both ways it can be shown: with its details
+    (to its booker's and the owner's people, the resource's managers and the
+    coordinators) and as a mere « taken »."""
+
+    booked_by_id: int | None
+    organisation_id: int
+    details: str
+    plain: str
+
+
+@dataclass(frozen=True)
+class WeekPage:
+    """What a resource's week shows to everyone: the resource's facts, the grid and
+    the bookings (each both ways), rendered once per content version."""
+
+    pk: int
+    name: str
+    quantity: int
+    owner_id: int
+    withdrawn: bool
+    url: str
+    grid: str
+    bookings: tuple[WeekBooking, ...]
+
+
+def _week_page(pk: int, monday, now) -> WeekPage | str:
+    resource = Resource.objects.select_related("owner").filter(pk=pk).first()
+    if resource is None:
+        return "missing"  # cached too: an unknown id costs no query on a hit
+    days, rows = selectors.week_grid(resource, monday, now=now)
+    grid = render_to_string(
+        "pooling/_week_grid.html",
         {
             "resource": resource,
             "days": days,
@@ -72,33 +113,138 @@ def week_view(request, pk: int):
             "monday": monday,
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7),
-            "taken": selectors.taken_slots(
-                resource,
-                availability._instant(monday, timezone.datetime.min.time()),
-                availability._instant(
-                    monday + timedelta(days=7), timezone.datetime.min.time()
+        },
+    )
+    midnight = timezone.datetime.min.time()
+    start = availability._instant(monday, midnight)
+    end = availability._instant(monday + timedelta(days=7), midnight)
+    taken = _("taken")
+    bookings = []
+    for booking in selectors.week_bookings(resource, start, end):
+        when = format_html(
+            "{} → {}{}",
+            day_format(timezone.localtime(booking.start), "l j F H:i"),
+            f"{timezone.localtime(booking.end):%H:%M}",
+            f" ×{booking.quantity}" if booking.quantity > 1 else "",
+        )
+        purpose = format_html(" : {}", booking.purpose) if booking.purpose else ""
+        bookings.append(
+            WeekBooking(
+                booking.booked_by_id,
+                booking.organisation_id,
+                format_html(
+                    '<li>{} — <a href="{}">{}</a>{} · '
+                    '<span class="status status--{}">{}</span></li>',
+                    when,
+                    booking.get_absolute_url(),
+                    booking.organisation_name,
+                    purpose,
+                    booking.status,
+                    booking.get_status_display(),
                 ),
-                request.user,
-            ),
+                format_html("<li>{} — {}</li>", when, taken),
+            )
+        )
+    return WeekPage(
+        pk=resource.pk,
+        name=resource.name,
+        quantity=resource.quantity,
+        owner_id=resource.owner_id,
+        withdrawn=resource.status == Resource.Status.WITHDRAWN,
+        url=resource.get_absolute_url(),
+        grid=grid,
+        bookings=tuple(bookings),
+    )
+
+
+def _week_bookings_html(request, week: WeekPage) -> str:
+    """The week's bookings as this person may see them (permissions.sees_details)."""
+    facts = permissions.request_viewer_facts(request)
+    if facts is None:
+        return "".join(b.plain for b in week.bookings)
+    mine, managed, everything = facts
+    pk = request.user.pk
+    return "".join(
+        b.details
+        if everything
+        or permissions.sees_details(
+            pk,
+            mine,
+            managed,
+            booked_by_id=b.booked_by_id,
+            organisation_id=b.organisation_id,
+            owner_id=week.owner_id,
+            resource_id=week.pk,
+        )
+        else b.plain
+        for b in week.bookings
+    )
+
+
+def week_view(request, pk: int):
+    """A resource's week: the grid and the bookings are the same for everyone but
+    for who booked and why, so they are rendered once per content version (a
+    booking, a resource, its hours or a closure saved bump it), language and
+    quarter hour; each row of the bookings is kept both ways and the viewer's
+    structures (cached) choose. A hit costs no query."""
+    today = timezone.localdate()
+    monday = week_start(request.GET.get("semaine"), today)
+    now = timezone.now()
+    week = versioned(
+        request,
+        ("pooling:week", pk, monday.isoformat(), get_language(), _quarter(now)),
+        lambda: _week_page(pk, monday, now),
+        tier=_calendar_tier,
+        shared=False,
+    )
+    if week == "missing":
+        raise Http404
+    if week.withdrawn:
+        # Only its managers and the coordinators may still see it.
+        _resource_or_404(request, pk)
+    return render(
+        request,
+        "pooling/week.html",
+        {
+            "resource": week,
+            "grid": mark_safe(week.grid),  # rendered by _week_page, escaped there
+            "taken": mark_safe(_week_bookings_html(request, week)),  # format_html
+            "monday": monday,
         },
     )
 
 
 def day_view(request):
-    form = DayForm(request.GET or None)
+    """Every shared resource's day: the same for everyone (it shows no booking's
+    details), rendered once per content version, language, quarter hour and query
+    string; a hit validates no form and runs no query."""
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    now = timezone.now()
+    body = versioned(
+        request,
+        ("pooling:day", get_language(), _quarter(now), query),
+        lambda: _day_body(request.GET, now),
+        tier=_calendar_tier,
+        shared=False,
+    )
+    # Rendered by _day_body without the request: nothing of the person's in it.
+    return render(request, "pooling/day.html", {"body": mark_safe(body)})
+
+
+def _day_body(params, now) -> str:
+    form = DayForm(params or None)
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    day = data.get("date") or timezone.localdate()
+    day = data.get("date") or timezone.localdate(now)
     resources = selectors.bookable_resources()
     if data.get("kind"):
         resources = resources.filter(kind=data["kind"])
     page_obj = Paginator(
         resources.order_by("kind", "name", "pk"), DAY_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
-    hours, rows = selectors.day_grid(list(page_obj), day)
+    ).get_page(params.get("page"))
+    hours, rows = selectors.day_grid(list(page_obj), day, now=now)
     kind = {"kind": data["kind"]} if data.get("kind") else {}
-    return render(
-        request,
-        "pooling/day.html",
+    return render_to_string(
+        "pooling/_day_body.html",
         {
             "form": form,
             "day": day,
@@ -485,19 +631,80 @@ def _upcoming(request, now) -> tuple[list[str], list[str]]:
 
 
 # --- Search by need ------------------------------------------------------------------
+# The search's parts, keyed by what visitors type: a process memory of their own.
+_search_tier = LocalTier(max_entries=1_000)
+
+
+@dataclass(frozen=True)
+class SearchParts:
+    """What a search shows to everyone, rendered without the request: the form (with
+    its errors) and, when it was valid, the results on either side of the booking
+    fieldset, which is the person's (their structures) with the CSRF token."""
+
+    form: str
+    results: str = ""  # empty: no search made yet, or an invalid one
+    almost: str = ""
+    bookable: bool = False  # something fits: the booking fieldset is offered
+
+
 def search(request):
-    form = NeedForm(request.GET or None)
-    results = None
-    if form.is_bound and form.is_valid() and form.cleaned_data.get("start"):
-        results = need_search.search(form.cleaned_data, viewer=request.user)
+    """Results do not depend on who searches: they are rendered once per content
+    version (every booking, resource or closure saved bumps it), language, minute
+    and query string. The minute bounds how long a result can lag the clock (a
+    slot's notice running out); the booking service checks again when booking."""
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    now = timezone.now()
+    parts = versioned(
+        request,
+        ("pooling:search", get_language(), f"{now:%Y%m%d%H%M}", query),
+        lambda: _search_parts(request.GET, now),
+        tier=_search_tier,
+        shared=False,
+    )
     return render(
         request,
         "pooling/search.html",
         {
-            "form": form,
-            "results": results,
-            "organisations": permissions.bookable_organisations(request.user),
+            # Rendered by _search_parts without the request, escaped there.
+            "form_html": mark_safe(parts.form),
+            "results_html": mark_safe(parts.results),
+            "almost_html": mark_safe(parts.almost),
+            "bookable": parts.bookable,
+            "organisations": _bookable_structures(request) if parts.bookable else [],
         },
+    )
+
+
+def _search_parts(params, now) -> SearchParts:
+    form = NeedForm(params or None)
+    context = {"form": form, "results": None}
+    if form.is_bound and form.is_valid() and form.cleaned_data.get("start"):
+        context["results"] = need_search.search(form.cleaned_data, now=now)
+    form_html = render_to_string("pooling/_search_form.html", context)
+    results = context["results"]
+    if results is None:
+        return SearchParts(form_html)
+    return SearchParts(
+        form_html,
+        render_to_string("pooling/_search_results.html", context),
+        render_to_string("pooling/_search_almost.html", context),
+        bool(results.fits or results.equipment_fits),
+    )
+
+
+def _bookable_structures(request) -> list[Organisation]:
+    """The structures the person may book for (permissions.bookable_organisations),
+    from their cached standing: no query on a hit."""
+    standing = request_standing(request)
+    if standing is None:
+        return []
+    return sorted(
+        (
+            Organisation(pk=pk, name=name, slug=slug, status=status)
+            for pk, _role, name, slug, status in standing["memberships"]
+            if status == Organisation.Status.MEMBER
+        ),
+        key=lambda organisation: organisation.name,
     )
 
 

@@ -22,6 +22,7 @@ from ptce.services import audit_record
 
 from . import permissions, rules
 from .models import Closure, OpeningPeriod, Resource, ResourceManager, StaffCostItem
+from .signals import managers_named
 
 # Fields the resource form edits (hours, closures, managers have their own service).
 EDITABLE_FIELDS = (
@@ -259,13 +260,20 @@ def managers_set(*, resource: Resource, by: User, users: Sequence[User]) -> None
         raise ValidationError(_("Managers must act for the owner structure."))
     resource.manager_links.exclude(user__in=users).delete()
     existing = set(resource.manager_links.values_list("user_id", flat=True))
-    # One by one, not bulk_create: a few people, and each save's signal tells the
-    # apps that cache who decides for what (pooling's approver values) to forget it.
-    for user in users:
-        if user.pk not in existing:
-            ResourceManager.objects.create(
-                resource=resource, user=user, named_by=by, created_at=timezone.now()
-            )
+    ResourceManager.objects.bulk_create(
+        ResourceManager(
+            resource=resource, user=user, named_by=by, created_at=timezone.now()
+        )
+        for user in users
+        if user.pk not in existing
+    )
+    # bulk_create sends no post_save: what is cached per named person is forgotten
+    # by the receivers (their managed resources here, pooling's pending count).
+    managers_named.send(
+        sender=Resource,
+        resource=resource,
+        user_pks=[user.pk for user in users if user.pk not in existing],
+    )
     audit_record(
         actor=by,
         action="resources.resource.managers",

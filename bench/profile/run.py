@@ -69,11 +69,11 @@ PAGES = {
 
 
 def _pooling_pages() -> dict[str, str]:
-    """The pooling pages of bench/pages.py (dates relative to today)."""
+    """bench/pages.py's pooling pages (their dates are relative to today)."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from pages import PAGES as BENCH_PAGES
+    from pages import PAGES as MEASURED
 
-    return {name: path for name, path in BENCH_PAGES.items() if "pooling" in name}
+    return {name: path for name, path in MEASURED.items() if "pooling" in name}
 
 
 PAGES |= _pooling_pages()

@@ -22,7 +22,9 @@
   `ptce.personcache.load`). Cache down → no version → built each time, nothing
   kept in memory.
 - Whole pages, for visitors: `AnonymousPageCacheMiddleware` serves a GET without a
-  session cookie from the cache, keyed by content version, language and URL. What
+  session cookie from the cache, keyed by content version, language and URL (a URL
+  with a query string, which visitors write at will, from the process's bounded
+  memory only, never from Redis). What
   it stores is only what any visitor would get: a 200 that sets no cookie, used no
   CSRF token and did not ask not to be cached.
 
@@ -269,6 +271,28 @@ def _page_deleted(sender, instance, **kwargs) -> None:
 
 
 # --- whole pages for visitors ------------------------------------------------------
+# Visitors' pages whose URL has a query string: this process's memory only.
+_typed_pages = LocalTier(max_entries=300)
+
+
+def _frozen(response) -> tuple[int, bytes, tuple[tuple[str, str], ...]]:
+    """What a response is made of, immutable: each hit gets a response of its own
+    (the middleware and the handler write headers on it)."""
+    return response.status_code, response.content, tuple(response.items())
+
+
+def _thawed(frozen):
+    if frozen is None:
+        return None
+    from django.http import HttpResponse
+
+    status, content, headers = frozen
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
 class AnonymousPageCacheMiddleware:
     """Serve visitors' GETs from the cache (see the module docstring).
 
@@ -286,13 +310,24 @@ class AnonymousPageCacheMiddleware:
         if version is None:  # cache down: serve uncached
             return self.get_response(request)
         key = self._key(request, version)
-        response = cache.get(key)
+        # A query string is the visitor's to write (a search, filters, a page
+        # number): those pages stay in the process's bounded memory, never in
+        # Redis, where a flood of distinct URLs would evict what Celery's queue and
+        # the rate limits keep there.
+        typed = bool(request.META.get("QUERY_STRING"))
+        if typed:
+            response = _thawed(_typed_pages.get(key))
+        else:
+            response = cache.get(key)
         if response is not None:
             response["X-Page-Cache"] = "hit"
             return response
         response = self.get_response(request)
         if self._cacheable_response(request, response):
-            cache.set(key, response, PAGE_TIMEOUT)
+            if typed:
+                _typed_pages.set(key, _frozen(response), PAGE_TIMEOUT)
+            else:
+                cache.set(key, response, PAGE_TIMEOUT)
             response["X-Page-Cache"] = "miss"
         return response
 

@@ -46,6 +46,41 @@ def test_a_visitor_gets_the_second_view_from_the_cache_without_a_query(
     assert not second.cookies and not first.cookies  # no CSRF or session cookie
 
 
+def test_a_query_string_page_is_kept_in_process_memory_not_in_redis(client, page):
+    """Visitors write query strings at will: a flood of distinct URLs must not fill
+    the shared cache (Redis also holds Celery's queue), so those pages are kept in
+    the process's bounded memory, each hit a response of its own."""
+    from django.core.cache import cache
+
+    from ptce import pagecache
+
+    url = f"{page.url}?utm=1"
+    writes = []
+    real_set = cache.set
+
+    def spy(key, *args, **kwargs):
+        writes.append(key)
+        return real_set(key, *args, **kwargs)
+
+    cache.set = spy
+    try:
+        first = client.get(url)
+        second = client.get(url)
+        third = client.get(url)
+        assert not [key for key in writes if key.startswith("ptce:page:")]
+        # Without a query string: the shared cache, as before.
+        client.get(page.url)
+        assert [key for key in writes if key.startswith("ptce:page:")]
+    finally:
+        del cache.set
+    assert first["X-Page-Cache"] == "miss"
+    assert second["X-Page-Cache"] == third["X-Page-Cache"] == "hit"
+    assert second.content == first.content and second is not third
+    assert second["Content-Type"] == first["Content-Type"]
+    pagecache._typed_pages.clear()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+
+
 def test_publishing_shows_at_once(client, page):
     client.get(page.url)
     page.body = "<p>Version 2</p>"
