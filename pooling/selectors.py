@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db.models import DurationField, F, QuerySet, Sum
+from django.db.models import DurationField, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from ptce.dates import day_format
@@ -61,9 +61,28 @@ def approval_page(queue: QuerySet[Booking], number, per_page: int) -> Page:
 PENDING_COUNT = "pooling-pending"
 
 
+def pending_count(user) -> int:
+    """Requests awaiting `user`'s decision, in one query (the header shows it)."""
+    if not (user and user.is_authenticated):
+        return 0
+    return (
+        Booking.objects.filter(status=Booking.Status.PENDING)
+        .filter(
+            Q(
+                resource__owner__memberships__user=user,
+                resource__owner__memberships__role="referent",
+            )
+            | Q(resource__manager_links__user=user)
+        )
+        .values("pk")
+        .distinct()
+        .count()
+    )
+
+
 def pending_count_for(request) -> int:
-    """Requests awaiting the request's person's decision, counted once per request
-    (the header and Mon espace both show it), in one query when not cached."""
+    """pending_count of the request's person, counted once per request (the header
+    and Mon espace both show it)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
