@@ -86,19 +86,9 @@ def pending_count_for(request) -> int:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return 0
-
     # Cached per person, read with the other header values (apps.py); requests,
     # decisions and approvers changing forget it (services.pending_counts_forget).
-    def count() -> int:
-        # From the resources they decide for (cached too): no join to count.
-        ids = permissions.request_approver_resource_ids(request)
-        if not ids:
-            return 0
-        return Booking.objects.filter(
-            status=Booking.Status.PENDING, resource_id__in=ids
-        ).count()
-
-    return request_value(request, PENDING_COUNT, count)
+    return request_value(request, PENDING_COUNT, lambda: pending_count(user))
 
 
 # What Mon espace's lists show of a booking (pooling.booking_rows writes the rows):
