@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from .kinds import Kind, all_kinds
 from .models import Announcement, Notification, Preference
@@ -18,8 +16,10 @@ def notifications_for(*, user: Any) -> QuerySet[Notification]:
 
 
 def notification_rows(*, user: Any) -> QuerySet:
-    """The centre's rows: the four fields it shows, no model instances."""
-    return notifications_for(user=user).values("pk", "text", "created_at", "read_at")
+    """The centre's rows: (pk, text, created_at, read_at), no model instances."""
+    return notifications_for(user=user).values_list(
+        "pk", "text", "created_at", "read_at"
+    )
 
 
 def total_count(*, user: Any) -> int:
@@ -30,18 +30,6 @@ def unread_count(*, user: Any) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
-def group_by_day(notifications: list[dict]) -> list[tuple[date, list]]:
-    """Consecutive runs of the same local day, newest first as given (rows of
-    notification_rows())."""
-    groups: list[tuple[date, list]] = []
-    for notification in notifications:
-        day = timezone.localdate(notification["created_at"])
-        if not groups or groups[-1][0] != day:
-            groups.append((day, []))
-        groups[-1][1].append(notification)
-    return groups
 
 
 def configurable_kinds(*, user: Any = None) -> list[Kind]:
