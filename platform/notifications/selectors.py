@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from .kinds import Kind, all_kinds
 from .models import Announcement, Notification, Preference
@@ -15,17 +19,44 @@ def notifications_for(*, user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 
-# The centre's rows, (pk, text, created_at, read_at): no model instances. Built once
-# (never evaluated itself): each page only filters it, which costs a third of
-# building the ordered values query again.
-_ROWS = Notification.objects.order_by("-created_at", "-id").values_list(
-    "pk", "text", "created_at", "read_at"
-)
+def notification_page(*, user: Any, offset: int, limit: int) -> list[tuple]:
+    """A page of the centre, newest first: (pk, text, created_at, read_at) tuples.
+
+    The statement is written once (per database vendor): for this one-table query
+    the ORM spent more time building and compiling it, and wrapping its rows, than
+    PostgreSQL spends answering it (about 0.25 ms a page of 25, most of the page's
+    query cost). Same rows and order as notifications_for(); the order is the index
+    notif_recipient_created_idx's."""
+    with connection.cursor() as cursor:
+        cursor.execute(_page_sql(connection.vendor), [user.pk, limit, offset])
+        rows = cursor.fetchall()
+    if rows and timezone.is_naive(rows[0][2]):
+        # SQLite gives back the stored UTC times without their zone (the ORM's
+        # converters add it); PostgreSQL's are aware already.
+        return [
+            (pk, text, _utc(created_at), read_at and _utc(read_at))
+            for pk, text, created_at, read_at in rows
+        ]
+    return rows
 
 
-def notification_rows(*, user: Any) -> QuerySet:
-    """The centre's rows, newest first: (pk, text, created_at, read_at)."""
-    return _ROWS.filter(recipient_id=user.pk)
+@lru_cache(maxsize=4)
+def _page_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    meta = Notification._meta
+    pk, text, created_at, read_at, recipient = (
+        quote(meta.get_field(name).column)
+        for name in ("id", "text", "created_at", "read_at", "recipient")
+    )
+    return (
+        f"SELECT {pk}, {text}, {created_at}, {read_at} FROM {quote(meta.db_table)} "
+        f"WHERE {recipient} = %s ORDER BY {created_at} DESC, {pk} DESC "
+        "LIMIT %s OFFSET %s"
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC)
 
 
 def total_count(*, user: Any) -> int:

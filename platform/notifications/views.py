@@ -41,10 +41,9 @@ ANNOUNCEMENTS_PER_PAGE = 20
 @login_required
 def notification_list(request):
     user = request.user
-    rows = selectors.notification_rows(user=user)
     # The count from the person's cache (read with the header's values): no COUNT.
-    # It only numbers the pages: the rows are sliced from the page number alone.
-    paginator = Paginator(rows, PAGE_SIZE)
+    # It only numbers the pages: the rows are read from the page number alone.
+    paginator = Paginator((), PAGE_SIZE)
     paginator.count = request_value(
         request, services.TOTAL, lambda: selectors.total_count(user=user)
     )
@@ -54,8 +53,10 @@ def notification_list(request):
         number = 1
     except EmptyPage:
         number = paginator.num_pages
-    start = (number - 1) * PAGE_SIZE
-    page_obj = Page(list(rows[start : start + PAGE_SIZE]), number, paginator)
+    rows = selectors.notification_page(
+        user=user, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+    )
+    page_obj = Page(rows, number, paginator)
     links = _links(get_script_prefix())
     return render(
         request,

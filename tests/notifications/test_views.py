@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
 import pytest
@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications import selectors
 from notifications.kinds import EmailChoice
 from notifications.models import Announcement, Notification, Preference
 from notifications.services import announcement_send
@@ -68,6 +69,55 @@ def test_the_centre_lists_my_notifications_newest_first_grouped_by_day(
     )
     assert "<h2" in page and ">Aujourd’hui<" in page or ">Aujourd'hui<" in page
     assert page.count('class="badge">Non lue<') == 3  # not colour alone
+
+
+def test_items_show_their_local_time_under_their_local_day(client, user):
+    """Stored in UTC, shown in the site's zone (Europe/Paris): 23:30 UTC on the
+    14th is 00:30 on the 15th, under the 15th (on PostgreSQL and SQLite alike)."""
+    _notification(
+        user, text="Avant", created_at=datetime(2026, 1, 14, 22, 30, tzinfo=UTC)
+    )
+    _notification(
+        user, text="Après", created_at=datetime(2026, 1, 14, 23, 30, tzinfo=UTC)
+    )
+    client.force_login(user)
+    page = client.get(LIST).content.decode()
+    assert '<time datetime="2026-01-15T00:30+01:00">00:30</time>' in page
+    assert '<time datetime="2026-01-14T23:30+01:00">23:30</time>' in page
+    assert (
+        page.index(">Jeudi 15 janvier 2026<")
+        < page.index(">Après<")
+        < page.index(">Mercredi 14 janvier 2026<")
+        < page.index(">Avant<")
+    )
+
+
+def test_the_centres_page_query_gives_the_orms_rows(user):
+    """selectors.notification_page's own statement: the same rows, values (aware
+    datetimes) and order as the ORM's notifications_for(), page by page."""
+    now = timezone.now()
+    for n in range(7):
+        _notification(
+            user,
+            text=f"N{n}",
+            created_at=now - timedelta(hours=n % 3),  # ties: by id, newest first
+            read_at=now if n % 2 else None,
+        )
+    _notification(UserFactory(), text="Pas pour moi")
+    expected = list(
+        selectors.notifications_for(user=user).values_list(
+            "pk", "text", "created_at", "read_at"
+        )
+    )
+    pages = [
+        selectors.notification_page(user=user, offset=offset, limit=3)
+        for offset in (0, 3, 6, 9)
+    ]
+    assert [list(row) for page in pages for row in page] == [
+        list(row) for row in expected
+    ]
+    assert [len(page) for page in pages] == [3, 3, 1, 0]
+    assert all(timezone.is_aware(row[2]) for page in pages for row in page)
 
 
 def test_the_centre_is_paginated_with_a_fixed_number_of_queries(
