@@ -9,7 +9,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from .kinds import Kind, all_kinds
 from .models import Announcement, Notification, Preference
@@ -30,14 +29,11 @@ def notification_page(*, user: Any, offset: int, limit: int) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(_page_sql(connection.vendor), [user.pk, limit, offset])
         rows = cursor.fetchall()
-    if rows and timezone.is_naive(rows[0][2]):
-        # SQLite gives back the stored UTC times without their zone (the ORM's
-        # converters add it); PostgreSQL's are aware already.
-        return [
-            (pk, text, _utc(created_at), read_at and _utc(read_at))
-            for pk, text, created_at, read_at in rows
-        ]
-    return rows
+    # The times come back in UTC without their zone (_page_sql): given it here.
+    return [
+        (pk, text, _utc(created_at), read_at and _utc(read_at))
+        for pk, text, created_at, read_at in rows
+    ]
 
 
 @lru_cache(maxsize=4)
@@ -48,15 +44,21 @@ def _page_sql(vendor: str) -> str:
         quote(meta.get_field(name).column)
         for name in ("id", "text", "created_at", "read_at", "recipient")
     )
+    times = f"{created_at}, {read_at}"
+    if vendor == "postgresql":
+        # As UTC timestamps without zone: psycopg reads those in C, where Django's
+        # loader for aware ones is Python (half the statement's cost on the client
+        # for a page of 25). SQLite stores UTC without zone already.
+        times = f"{created_at} AT TIME ZONE 'UTC', {read_at} AT TIME ZONE 'UTC'"
     return (
-        f"SELECT {pk}, {text}, {created_at}, {read_at} FROM {quote(meta.db_table)} "
+        f"SELECT {pk}, {text}, {times} FROM {quote(meta.db_table)} "
         f"WHERE {recipient} = %s ORDER BY {created_at} DESC, {pk} DESC "
         "LIMIT %s OFFSET %s"
     )
 
 
 def _utc(value: datetime) -> datetime:
-    return value.replace(tzinfo=UTC)
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def total_count(*, user: Any) -> int:
