@@ -52,7 +52,9 @@ def test_the_centre_needs_a_login(client):
 def test_the_centre_lists_my_notifications_newest_first_grouped_by_day(
     client, user, django_assert_max_num_queries
 ):
-    now = timezone.now()
+    # Today's local noon: « now minus 5 minutes » fell on yesterday just after
+    # midnight (Europe/Paris), and the test failed then.
+    now = timezone.localtime().replace(hour=12, minute=0, second=0, microsecond=0)
     _notification(user, text="Aujourd'hui A", created_at=now - timedelta(minutes=5))
     _notification(user, text="Aujourd'hui B", created_at=now)
     _notification(user, text="Hier", created_at=now - timedelta(days=1))
