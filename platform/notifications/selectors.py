@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 
 from .kinds import Kind, all_kinds
 from .models import Announcement, Notification, Preference
@@ -17,9 +18,47 @@ def notifications_for(*, user: Any) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 
-def notification_rows(*, user: Any) -> QuerySet:
-    """The centre's rows: the four fields it shows, no model instances."""
-    return notifications_for(user=user).values("pk", "text", "created_at", "read_at")
+def notification_page(*, user: Any, offset: int, limit: int) -> list[tuple]:
+    """A page of the centre, newest first: (pk, text, created_at, read_at) tuples.
+
+    The statement is written once (per database vendor): for this one-table query
+    the ORM spent more time building and compiling it, and wrapping its rows, than
+    PostgreSQL spends answering it (about 0.25 ms a page of 25, most of the page's
+    query cost). Same rows and order as notifications_for(); the order is the index
+    notif_recipient_created_idx's."""
+    with connection.cursor() as cursor:
+        cursor.execute(_page_sql(connection.vendor), [user.pk, limit, offset])
+        rows = cursor.fetchall()
+    # The times come back in UTC without their zone (_page_sql): given it here.
+    return [
+        (pk, text, _utc(created_at), read_at and _utc(read_at))
+        for pk, text, created_at, read_at in rows
+    ]
+
+
+@lru_cache(maxsize=4)
+def _page_sql(vendor: str) -> str:
+    quote = connection.ops.quote_name
+    meta = Notification._meta
+    pk, text, created_at, read_at, recipient = (
+        quote(meta.get_field(name).column)
+        for name in ("id", "text", "created_at", "read_at", "recipient")
+    )
+    times = f"{created_at}, {read_at}"
+    if vendor == "postgresql":
+        # As UTC timestamps without zone: psycopg reads those in C, where Django's
+        # loader for aware ones is Python (half the statement's cost on the client
+        # for a page of 25). SQLite stores UTC without zone already.
+        times = f"{created_at} AT TIME ZONE 'UTC', {read_at} AT TIME ZONE 'UTC'"
+    return (
+        f"SELECT {pk}, {text}, {times} FROM {quote(meta.db_table)} "
+        f"WHERE {recipient} = %s ORDER BY {created_at} DESC, {pk} DESC "
+        "LIMIT %s OFFSET %s"
+    )
+
+
+def _utc(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def total_count(*, user: Any) -> int:
@@ -30,18 +69,6 @@ def unread_count(*, user: Any) -> int:
     if not user.is_authenticated:
         return 0
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-
-
-def group_by_day(notifications: list[dict]) -> list[tuple[date, list]]:
-    """Consecutive runs of the same local day, newest first as given (rows of
-    notification_rows())."""
-    groups: list[tuple[date, list]] = []
-    for notification in notifications:
-        day = timezone.localdate(notification["created_at"])
-        if not groups or groups[-1][0] != day:
-            groups.append((day, []))
-        groups[-1][1].append(notification)
-    return groups
 
 
 def configurable_kinds(*, user: Any = None) -> list[Kind]:

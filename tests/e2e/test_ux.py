@@ -24,7 +24,7 @@ from members.demo import (
     REFERENT_EMAIL,
 )
 from members.models import Organisation, User
-from notifications.models import Announcement
+from notifications.models import Announcement, Notification
 from tests.e2e.browser import after_navigation, follow, visit
 
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
@@ -202,6 +202,36 @@ def test_an_announcement_is_previewed_confirmed_and_readable(demo, as_person):
     expect(member.get_by_role("main")).to_contain_text("salle du Canal")
     visit(member, reverse("notifications:announcement_list"))
     expect(member.get_by_role("link", name="Assemblée des membres")).to_be_visible()
+
+
+def test_notifications_are_marked_read_one_then_all(demo, as_person):
+    """The centre's one form: each unread item's button is named after it; pressing
+    it marks that one (the bell follows), then « Tout marquer comme lu » the rest."""
+    member = User.objects.get(email=MEMBER_EMAIL)
+    Notification.objects.filter(recipient=member).delete()
+    for text in ("Réunion du bureau", "Atelier réemploi"):
+        Notification.objects.create(
+            recipient=member, kind="notifications.announcement", text=text
+        )
+    page = as_person(MEMBER_EMAIL)
+    visit(page, reverse("notifications:list"))
+    main = page.get_by_role("main")
+    expect(main.get_by_text("Non lue", exact=True)).to_have_count(2)
+    follow(
+        page,
+        main.get_by_role("button", name="Marquer comme lue : Réunion du bureau"),
+    )
+    expect(main).to_contain_text("La notification est marquée comme lue.")
+    expect(main.get_by_text("Non lue", exact=True)).to_have_count(1)
+    expect(
+        main.get_by_role("button", name=re.compile("Réunion du bureau"))
+    ).to_have_count(0)
+    expect(page.locator(".notification-bell .badge")).to_have_text("1")
+    follow(page, main.get_by_role("button", name="Tout marquer comme lu"))
+    expect(main).to_contain_text("Toutes vos notifications sont marquées comme lues.")
+    expect(main.get_by_text("Non lue", exact=True)).to_have_count(0)
+    expect(page.locator(".notification-bell .badge")).to_have_count(0)
+    assert not Notification.objects.filter(recipient=member, read_at=None).exists()
 
 
 # Every page type issue #8 asks to hold at 375 px, and who looks at it (a page a person
