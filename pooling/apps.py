@@ -15,10 +15,13 @@ class PoolingConfig(AppConfig):
         register_quantity_check(resource_quantity_check)
         from ptce import personcache
 
+        from .permissions import APPROVER_RESOURCES
         from .selectors import PENDING_COUNT
 
         personcache.register(PENDING_COUNT)  # read with the other header values
+        personcache.register(APPROVER_RESOURCES)
         self._forget_pending_counts_on_change()
+        self._forget_approver_resources_on_change()
 
     @staticmethod
     def _forget_pending_counts_on_change() -> None:
@@ -64,3 +67,80 @@ class PoolingConfig(AppConfig):
             post_delete.connect(
                 handler, sender=model, weak=False, dispatch_uid=f"{uid}-delete"
             )
+
+    @staticmethod
+    def _forget_approver_resources_on_change() -> None:
+        """Which resources a person decides for (permissions.approver_resource_ids)
+        is cached per person: a membership (its role) or a resource manager saved or
+        deleted, or managers named in bulk (resources.signals.managers_named),
+        change theirs; a resource created, deleted or given to another
+        owner changes the référents' of its owner, before and after. Their pending
+        counts follow the same changes."""
+        from django.db.models.signals import post_delete, post_save, pre_save
+
+        from members.models import Membership
+        from ptce.personcache import person_forget
+        from resources.models import Resource, ResourceManager
+        from resources.signals import managers_named
+
+        from .permissions import APPROVER_RESOURCES
+        from .selectors import PENDING_COUNT
+
+        def forget(people) -> None:
+            people = set(people)
+            person_forget(APPROVER_RESOURCES, people)
+            person_forget(PENDING_COUNT, people)
+
+        def approver_changed(sender, instance, **kwargs) -> None:
+            forget([instance.user_id])
+
+        def approvers_named(sender, user_pks, **kwargs) -> None:
+            forget(user_pks)
+
+        def referents_of(*owner_ids):
+            return Membership.objects.filter(
+                organisation_id__in=[pk for pk in owner_ids if pk is not None],
+                role=Membership.Role.REFERENT,
+            ).values_list("user_id", flat=True)
+
+        def resource_saving(sender, instance, raw=False, **kwargs) -> None:
+            if instance.pk is None or raw:
+                return
+            before = (
+                Resource.objects.filter(pk=instance.pk)
+                .values_list("owner_id", flat=True)
+                .first()
+            )
+            if before is not None and before != instance.owner_id:
+                forget(referents_of(before, instance.owner_id))
+
+        def resource_changed(sender, instance, created=True, **kwargs) -> None:
+            if created:  # a new resource, or one deleted
+                forget(referents_of(instance.owner_id))
+
+        uid = "pooling-approver-resources"
+        # Managers named in bulk (no post_save): resources.services.managers_set.
+        managers_named.connect(approvers_named, weak=False, dispatch_uid=f"{uid}-named")
+        for model in (Membership, ResourceManager):
+            name = model._meta.label_lower
+            post_save.connect(
+                approver_changed,
+                sender=model,
+                weak=False,
+                dispatch_uid=f"{uid}-{name}-s",
+            )
+            post_delete.connect(
+                approver_changed,
+                sender=model,
+                weak=False,
+                dispatch_uid=f"{uid}-{name}-d",
+            )
+        pre_save.connect(
+            resource_saving, sender=Resource, weak=False, dispatch_uid=f"{uid}-res-ps"
+        )
+        post_save.connect(
+            resource_changed, sender=Resource, weak=False, dispatch_uid=f"{uid}-res-s"
+        )
+        post_delete.connect(
+            resource_changed, sender=Resource, weak=False, dispatch_uid=f"{uid}-res-d"
+        )

@@ -136,16 +136,28 @@ class Booking(models.Model):
                 name="pooling_active_by_resource",
             ),
             # "Upcoming" lists (Mon espace): active bookings ending after now, of
-            # some structures or of their resources (selectors.organisations_upcoming).
+            # some structures or of their resources (selectors.organisations_upcoming),
+            # each range read from the index alone (start, id and booker in it).
             models.Index(
                 fields=["organisation", "end"],
+                include=["start", "id", "booked_by"],
                 condition=Q(status__in=["pending", "confirmed"]),
                 name="pooling_active_by_org_end",
             ),
             models.Index(
                 fields=["resource", "end"],
+                include=["start", "id", "booked_by"],
                 condition=Q(status__in=["pending", "confirmed"]),
                 name="pooling_active_by_res_end",
+            ),
+            # The person's own upcoming (selectors.user_upcoming): their active
+            # bookings ending after now, read from the index alone (start and id
+            # in it) and sorted; by start, the scan read all their past ones first.
+            models.Index(
+                fields=["booked_by", "end"],
+                include=["start", "id"],
+                condition=Q(status__in=["pending", "confirmed"]),
+                name="pooling_active_by_booker_end",
             ),
             models.Index(fields=["organisation", "start"]),
             models.Index(fields=["booked_by", "start"]),

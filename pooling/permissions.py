@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.db.models import CharField, Value
+from django.db.models import CharField, Q, Value
 from django.utils import timezone
 
 from members.models import Membership, Organisation, User
@@ -202,8 +202,29 @@ def approver_resource_ids(user) -> set[int] | None:
         return None
     referent_of = Membership.objects.filter(
         user=user, role=Membership.Role.REFERENT
-    ).values_list("organisation_id", flat=True)
-    owned = set(
-        Resource.objects.filter(owner_id__in=referent_of).values_list("pk", flat=True)
+    ).values("organisation_id")
+    managed = ResourceManager.objects.filter(user=user).values("resource_id")
+    # One query: the resources are few (a sub-select each, no join to multiply).
+    return set(
+        Resource.objects.filter(Q(owner_id__in=referent_of) | Q(pk__in=managed))
+        .order_by()
+        .values_list("pk", flat=True)
     )
-    return owned | _managed_ids(user)
+
+
+# approver_resource_ids cached per person (ptce.personcache, read with the header's
+# values); pooling.apps forgets it when a membership, a resource manager or a
+# resource changes.
+APPROVER_RESOURCES = "pooling-approver-resources"
+
+
+def request_approver_resource_ids(request) -> frozenset[int] | None:
+    """approver_resource_ids of the request's person, from their cached values."""
+    from ptce.personcache import request_value
+
+    user = request.user
+    if not _signed_in(user):
+        return None
+    return request_value(
+        request, APPROVER_RESOURCES, lambda: frozenset(approver_resource_ids(user))
+    )

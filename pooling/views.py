@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,6 +34,7 @@ from resources.models import Resource
 
 from . import availability, permissions, selectors, services
 from . import search as need_search
+from .booking_rows import booking_item
 from .forms import (
     BatchDecisionForm,
     BookingChangeForm,
@@ -42,6 +45,7 @@ from .forms import (
     NeedForm,
     week_start,
 )
+from .models import Booking
 
 
 def _messages_of(error: ValidationError) -> list[str]:
@@ -488,43 +492,142 @@ def report_decisions(request, result) -> None:
 
 @login_required
 def approvals(request):
-    queue = selectors.pending_for_approver(request.user)
-    form = BatchDecisionForm(request.POST or None, queue=queue)
-    if request.method == "POST" and form.is_valid():
-        result = services.bookings_decide(
-            bookings=form.cleaned_data["bookings"],
-            by=request.user,
-            approve=form.cleaned_data["decision"] == form.APPROVE,
-            reason=form.cleaned_data["reason"],
-        )
-        report_decisions(request, result)
-        return redirect("pooling:approvals")
-    # Soonest first, a page at a time: the form still accepts any request of the
-    # whole queue, the page only shows APPROVALS_PAGE_SIZE of them.
-    page_obj = selectors.approval_page(
-        queue, request.GET.get("page"), APPROVALS_PAGE_SIZE
-    )
+    if request.method == "POST":
+        queue = selectors.pending_for_approver(request.user)
+        form = BatchDecisionForm(request.POST, queue=queue)
+        if form.is_valid():
+            result = services.bookings_decide(
+                bookings=form.cleaned_data["bookings"],
+                by=request.user,
+                approve=form.cleaned_data["decision"] == form.APPROVE,
+                reason=form.cleaned_data["reason"],
+            )
+            report_decisions(request, result)
+            return redirect("pooling:approvals")
+        # Refused: the page again with what was ticked, never kept.
+        shown = _approval_rows(queue, request.GET.get("page"), form["bookings"].value())
+        status = 400
+    else:
+        form = BatchDecisionForm(queue=Booking.objects.none())
+        shown = _kept_approval_rows(request)
+        status = 200
+    has_rows, rows, pagination = shown
     return render(
         request,
         "pooling/approvals.html",
-        {"form": form, "bookings": page_obj.object_list, "page_obj": page_obj},
-        status=400 if form.errors else 200,
+        {
+            "form": form,
+            "has_rows": has_rows,
+            "rows": mark_safe(rows),  # rendered by _approval_rows, escaped there
+            "pagination": mark_safe(pagination),
+        },
+        status=status,
     )
+
+
+# The approval queue's pages, per set of resources: in a memory of their own (the
+# page number is the visitor's to type).
+_approvals_tier = LocalTier(max_entries=500)
+
+
+def _kept_approval_rows(request) -> tuple[bool, str, str]:
+    """The queue is the same for every approver of the same resources: its rows and
+    pagination are rendered once per set of resources (the person's cached
+    permissions.approver_resource_ids), page, content version (a request made,
+    decided or cancelled bumps it) and language. No CSRF token, no ticked box and
+    no error in them: the form around them is the person's."""
+    ids = permissions.request_approver_resource_ids(request) or frozenset()
+    number = request.GET.get("page") or "1"
+
+    def build() -> tuple[bool, str, str]:
+        queue = selectors.pending_for_approver(request.user, ids)
+        return _approval_rows(queue, number, ())
+
+    if not re.fullmatch(r"-?\d{1,6}", number):
+        return build()  # page 1, as the paginator says
+    audience = hashlib.sha256(",".join(map(str, sorted(ids))).encode()).hexdigest()
+    return versioned(
+        request,
+        ("pooling:approvals", get_language(), audience, number),
+        build,
+        tier=_approvals_tier,
+        shared=False,
+    )
+
+
+def _approval_rows(queue, number, checked) -> tuple[bool, str, str]:
+    """(any row on the page, its rows, its pagination), without the request.
+
+    Soonest first, a page at a time: the form still accepts any request of the
+    whole queue, the page only shows APPROVALS_PAGE_SIZE of them."""
+    page_obj = selectors.approval_page(queue, number, APPROVALS_PAGE_SIZE)
+    rows = render_to_string(
+        "pooling/_approval_rows.html",
+        {"bookings": page_obj.object_list, "checked": checked or ()},
+    )
+    pagination = render_to_string("includes/pagination.html", {"page_obj": page_obj})
+    return bool(page_obj.object_list), str(rows), str(pagination)
 
 
 @login_required
 def my_space(request):
-    user = request.user
+    """The person's upcoming bookings (one query, rows written in Python) and their
+    structures' (shared by everyone with the same structures, see
+    _structures_upcoming); the counts and the feed token from their cached values."""
+    mine, structures = _upcoming(request, timezone.now())
     return render(
         request,
         "pooling/my_space.html",
         {
-            "mine": selectors.user_upcoming(user),
-            "structures": selectors.organisations_upcoming(user),
+            "mine": mine,
+            "structures": structures,
             "pending_count": selectors.pending_count_for(request),
-            "manages": permissions.approver_resource_ids(user),
+            "manages": permissions.request_approver_resource_ids(request),
         },
     )
+
+
+# The structures' list kept for an audience holds this many rows, so that the viewer's
+# own (left out) and those that end meanwhile still leave a full list.
+STRUCTURES_SHARED_ROWS = 3 * selectors.UPCOMING_LIMIT
+
+
+def _upcoming(request, now) -> tuple[list[str], list[str]]:
+    """Mon espace's two lists, as rows (pooling.booking_rows).
+
+    « My structures' bookings » is the same for everyone with the same structures
+    (from their cached standing): its rows are written once per content version
+    (every booking saved bumps it), language and set of structures, and read with
+    the person's own in one query when they are not kept yet. The viewer's own
+    bookings (in « mine ») and those ended since are left out of it here; in the
+    rare case that leaves too few, the list is read for them alone."""
+    user = request.user
+    standing = request_standing(request)
+    ids = sorted({row[0] for row in standing["memberships"]}) if standing else []
+    limit = selectors.UPCOMING_LIMIT
+    if not ids:
+        return [booking_item(row) for row in selectors.user_upcoming(user)], []
+    mine = None
+
+    def build():
+        nonlocal mine
+        mine, rows = selectors.upcoming_both(
+            user, ids, now=now, limit=STRUCTURES_SHARED_ROWS
+        )
+        return tuple((row[7], row[4], booking_item(row)) for row in rows)
+
+    shared = versioned(
+        request,
+        ("pooling:structures-upcoming", get_language(), ",".join(map(str, ids))),
+        build,
+    )
+    if mine is None:  # the structures' rows were kept: the person's own alone
+        mine = selectors.user_upcoming(user, now=now)
+    theirs = [html for by, end, html in shared if by != user.pk and end > now][:limit]
+    if len(theirs) < limit and len(shared) == STRUCTURES_SHARED_ROWS:
+        rows = selectors.organisations_upcoming(ids, now=now, exclude_booker=user)
+        theirs = [booking_item(row) for row in rows]
+    return [booking_item(row) for row in mine], theirs
 
 
 # --- Search by need ------------------------------------------------------------------

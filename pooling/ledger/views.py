@@ -11,13 +11,17 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from members.models import Membership, Organisation
 from members.permissions import is_coordinator
+from members.standing import request_standing
+from ptce.pagecache import LocalTier, versioned
 from resources.models import Resource
 
 from . import periods, permissions, quota_services, selectors, services
@@ -72,29 +76,87 @@ def _structure_allowed(request, slug: str, year: int, month: int):
     return organisation, period
 
 
-def _structure(request, slug: str, year: int, month: int):
-    organisation, period = _structure_allowed(request, slug, year, month)
-    return selectors.structure_statement(organisation=organisation, period=period)
+# Statement bodies (~190 KiB for a busy structure's month): a memory of their own,
+# small, so that they cannot push the header's fragments out.
+_statement_tier = LocalTier(max_entries=40)
+
+
+def _readable_structure(request, slug: str, year: int, month: int):
+    """(structure, month) whose statement the viewer may read, else 404 or 403.
+
+    Their structures, roles and coordinator flag come from their cached standing
+    (members.standing, which primes the role checks): a référent reading their own
+    structure's statement costs no query; anyone else, the structure by its slug."""
+    period = _period(year, month)
+    standing = request_standing(request)
+    organisation = next(
+        (
+            Organisation(pk=pk, name=name, slug=slug, status=status)
+            for pk, _role, name, own_slug, status in (
+                standing["memberships"] if standing else ()
+            )
+            if own_slug == slug
+        ),
+        None,
+    ) or get_object_or_404(
+        Organisation.objects.only("name", "slug", "status"), slug=slug
+    )
+    if not permissions.can_view_statement(request.user, organisation):
+        raise PermissionDenied
+    return organisation, period
+
+
+def _statement_page(request, slug: str, year: int, month: int, *, print_view: bool):
+    """The statement is the same for everyone allowed to read it: its body is
+    rendered once per structure, month, view (page or print), content version (a
+    ledger line, a closed month, a booking or a structure saved bumps it) and
+    language, without the request (nothing of the viewer's can get in)."""
+    organisation, period = _readable_structure(request, slug, year, month)
+    current = periods.current_month()
+
+    def build() -> str:
+        statement = selectors.structure_statement(
+            organisation=organisation, period=period
+        )
+        links = {} if print_view else _month_links(period)
+        return render_to_string(
+            "pooling/ledger/_structure_statement_body.html",
+            {"statement": statement, "print": print_view, **links},
+        )
+
+    body = versioned(
+        request,
+        (
+            "ledger:statement",
+            organisation.pk,
+            f"{period:%Y-%m}",
+            "print" if print_view else "page",
+            f"{current:%Y-%m}",  # the « next month » link stops there
+            get_language(),
+        ),
+        build,
+        tier=_statement_tier,
+    )
+    return render(
+        request,
+        "pooling/ledger/structure_statement.html",
+        {
+            "organisation": organisation,
+            "period": period,
+            "print": print_view,
+            "body": mark_safe(body),  # rendered from our template, escaped there
+        },
+    )
 
 
 @login_required
 def structure_statement(request, slug: str, year: int, month: int):
-    statement = _structure(request, slug, year, month)
-    return render(
-        request,
-        "pooling/ledger/structure_statement.html",
-        {"statement": statement, "print": False, **_month_links(statement.period)},
-    )
+    return _statement_page(request, slug, year, month, print_view=False)
 
 
 @login_required
 def structure_statement_print(request, slug: str, year: int, month: int):
-    statement = _structure(request, slug, year, month)
-    return render(
-        request,
-        "pooling/ledger/structure_statement.html",
-        {"statement": statement, "print": True},
-    )
+    return _statement_page(request, slug, year, month, print_view=True)
 
 
 def _columns(*, with_parties: bool):

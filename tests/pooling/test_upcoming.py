@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from pooling.models import Booking
 from pooling.selectors import organisations_upcoming
-from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.factories import MembershipFactory, OrganisationFactory
 from tests.pooling.factories import BookingFactory, ResourceFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def test_my_structures_bookings_and_those_of_their_resources_only(
         end=at(3, 10),
     )
     # Not listed: my own (in "mine"), past, cancelled, declined, someone else's.
-    BookingFactory(
+    mine_own = BookingFactory(
         resource=their_van,
         organisation=mine,
         booked_by=me,
@@ -79,9 +79,11 @@ def test_my_structures_bookings_and_those_of_their_resources_only(
         resource=their_van, organisation=third, start=at(6, 9), end=at(6, 10)
     )
 
-    with django_assert_num_queries(2):  # my structures and resources, the bookings
-        listed = organisations_upcoming(me)
-    assert listed == [of_our_room, by_colleague, pending]
-    outsider = UserFactory()
-    with django_assert_num_queries(1):  # no structure: nothing more to ask
-        assert organisations_upcoming(outsider) == []
+    with django_assert_num_queries(2):  # my structures' resources, the bookings
+        listed = organisations_upcoming([mine.pk], exclude_booker=me)
+    assert [row[0] for row in listed] == [of_our_room.pk, by_colleague.pk, pending.pk]
+    # For everyone of the structure (Mon espace leaves the viewer's own out).
+    everyone = [row[0] for row in organisations_upcoming([mine.pk])]
+    assert everyone == [of_our_room.pk, by_colleague.pk, pending.pk, mine_own.pk]
+    with django_assert_num_queries(0):  # no structure: nothing to ask
+        assert organisations_upcoming([]) == []

@@ -8,7 +8,8 @@
 `kind` is "person" (the signed-in person's bookings), "organisation" or "resource".
 Nothing is shown to visitors who are not signed in (feeds belong to a person).
 The token is created on first use; the feed URL carries it, so a calendar client
-needs no session.
+needs no session. It is cached per person (services.request_calendar_token) and
+forgotten whenever it is regenerated or deleted (apps.py).
 """
 
 from __future__ import annotations
@@ -59,10 +60,9 @@ def feed_links(request, kind: str, subject=None) -> FeedLink | None:
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated and user.is_active):
         return None
-    cache = request.__dict__.setdefault("_calendar_token", {})
-    if "token" not in cache:
-        cache["token"] = services.calendar_token_for(user=user)
-    https = settings.SITE_URL + _path(kind, cache["token"], subject)
+    # Cached per person, read with the header's values: no query (services).
+    token = services.request_calendar_token(request)
+    https = settings.SITE_URL + _path(kind, token, subject)
     webcal = "webcal://" + https.split("://", 1)[1]
     return FeedLink(_title(kind, subject), https, webcal)
 

@@ -173,8 +173,9 @@ def test_calendars_page_links_and_declares_feeds(
     # The first page a person opens fills their per-person caches (header fragments,
     # the feed token): measured warm, as people use it and as the bench measures.
     client.get(reverse("pooling_calendars:index"))
-    # Person, their structures, feed token, header (pending count, bell).
-    with django_assert_max_num_queries(6):
+    # Their structures; the person, the feed token and the header's counts come
+    # from the request's one cache batch.
+    with django_assert_max_num_queries(1):
         response = client.get(reverse("pooling_calendars:index"))
     html = response.content.decode()
     token = CalendarToken.objects.get(user=borrower_member).token
@@ -196,3 +197,29 @@ def test_referent_sees_structure_feed_without_membership_role_issue(client, borr
     ).user
     url = feed_url(referent, "organisation", slug=borrower.slug)
     assert client.get(url).status_code == HTTPStatus.OK
+
+
+def test_pages_show_the_new_address_right_after_regeneration(client, borrower_member):
+    """The token is cached per person (read with the header's values): a page asks
+    no query for it, and a regenerated or erased token is never shown again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(borrower_member)
+    page = reverse("pooling:my_space")
+    client.get(page)  # creates the token, fills the person's caches
+    old = CalendarToken.objects.get(user=borrower_member).token
+    with CaptureQueriesContext(connection) as queries:
+        assert old in client.get(page).content.decode()
+    assert not [q for q in queries if "calendartoken" in q["sql"]]
+
+    client.post(reverse("pooling_calendars:regenerate"))
+    new = CalendarToken.objects.get(user=borrower_member).token
+    html = client.get(page).content.decode()
+    assert old not in html and f"/mutualisation/calendriers/{new}/moi.ics" in html
+
+    # Erased (the personal-data erasure deletes the row): a new one is made.
+    CalendarToken.objects.get(user=borrower_member).delete()
+    html = client.get(page).content.decode()
+    newest = CalendarToken.objects.get(user=borrower_member).token
+    assert new not in html and newest in html

@@ -76,3 +76,29 @@ def referent_of(organisation):
     return MembershipFactory(
         organisation=organisation, role=Membership.Role.REFERENT
     ).user
+
+
+@pytest.fixture
+def may():
+    """Three structures' May 2026: Alpha's room used by Bêta and Gamma, Bêta's
+    staff time used by Alpha and Gamma."""
+    from pooling.ledger import services
+
+    a, b, c = (OrganisationFactory(name=n) for n in ("Alpha", "Bêta", "Gamma"))
+    room = PricedResourceFactory(owner=a, name="Salle Jaune")
+    staff = PricedResourceFactory(owner=b, kind="staff", name="Comptable")
+    staff.cost_items.create(category="salary", hourly_amount=Decimal("15.00"))
+    staff.cost_items.create(category="social_charges", hourly_amount=Decimal("5.00"))
+    for resource, org, day in (
+        (room, b, 4),
+        (room, c, 5),
+        (staff, a, 6),
+        (staff, c, 7),
+    ):
+        services.record_confirmation(
+            booking=make_booking(
+                resource, org, paris(2026, 5, day, 9), paris(2026, 5, day, 11)
+            ),
+            by=None,
+        )
+    return a, b, c
