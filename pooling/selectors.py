@@ -6,15 +6,13 @@ Calendars go through the availability engine: one Snapshot per page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property, lru_cache
+from datetime import date, datetime, time, timedelta
+from functools import cached_property
 
 from django.core.paginator import Page, Paginator
-from django.db import connection
 from django.db.models import DurationField, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from members.models import User
 from ptce.dates import day_format
 from ptce.personcache import request_value
 from resources.models import Resource
@@ -157,30 +155,11 @@ def _first_of_each(parts: list[QuerySet[Booking]], limit: int) -> QuerySet:
     return first.union(*others, all=True) if others else first
 
 
-# Stand-ins for the person and the instant in the statement compiled once.
-_SOMEONE, _SOME_TIME = -7_391_205, datetime(2001, 2, 3, 4, 5, 6, tzinfo=UTC)
-
-
-@lru_cache(maxsize=1)
-def _user_upcoming_statement() -> tuple[str, tuple]:
-    """user_upcoming's SQL and parameters, as the ORM writes them for stand-ins:
-    compiled once per process (compiling cost more than running it, 0.7 ms)."""
-    first = _first(_mine(User(pk=_SOMEONE), _SOME_TIME), UPCOMING_LIMIT)
-    query = Booking.objects.filter(pk__in=first).order_by("start", "pk")
-    sql, params = query.values_list(*UPCOMING_FIELDS).query.sql_with_params()
-    assert params.count(_SOMEONE) == 1 and params.count(_SOME_TIME) == 1
-    return sql, params
-
-
 def user_upcoming(user, *, now: datetime | None = None) -> list[tuple]:
-    """The person's own upcoming bookings (UPCOMING_FIELDS), in one query: the
-    ids from the index (booker, end) alone, then only those rows joined."""
+    """The person's own upcoming bookings (UPCOMING_FIELDS), in one query."""
     now = now or timezone.now()
-    sql, params = _user_upcoming_statement()
-    given = {_SOMEONE: user.pk, _SOME_TIME: now}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [given.get(param, param) for param in params])
-        return cursor.fetchall()
+    # The ids from the index (booker, end) alone, then only those rows joined.
+    return _upcoming_rows(_first(_mine(user, now), UPCOMING_LIMIT))
 
 
 def organisations_upcoming(
