@@ -579,12 +579,19 @@ def my_space(request):
         request,
         "pooling/my_space.html",
         {
-            "mine": mine,
-            "structures": structures,
+            # Rows written and escaped by pooling.booking_rows, joined here.
+            "mine": mark_safe("".join(mine)),
+            "structures": mark_safe("".join(structures)),
             "pending_count": selectors.pending_count_for(request),
             "manages": permissions.request_approver_resource_ids(request),
         },
     )
+
+
+def _resource_names() -> dict[int, str]:
+    """Every resource's name by id, for the rows of Mon espace (read, never changed:
+    kept per content version in process memory)."""
+    return dict(Resource.objects.values_list("pk", "name"))
 
 
 # The structures' list kept for an audience holds this many rows, so that the viewer's
@@ -605,8 +612,18 @@ def _upcoming(request, now) -> tuple[list[str], list[str]]:
     standing = request_standing(request)
     ids = sorted({row[0] for row in standing["memberships"]}) if standing else []
     limit = selectors.UPCOMING_LIMIT
+
+    def own():
+        names = selectors.Names(
+            versioned(
+                request, ("pooling:resource-names",), _resource_names, shared=False
+            ),
+            {row[0]: row[2] for row in standing["memberships"]} if standing else {},
+        )
+        return selectors.user_upcoming(user, now=now, names=names)
+
     if not ids:
-        return [booking_item(row) for row in selectors.user_upcoming(user)], []
+        return [booking_item(row) for row in own()], []
     mine = None
 
     def build():
@@ -622,7 +639,7 @@ def _upcoming(request, now) -> tuple[list[str], list[str]]:
         build,
     )
     if mine is None:  # the structures' rows were kept: the person's own alone
-        mine = selectors.user_upcoming(user, now=now)
+        mine = own()
     theirs = [html for by, end, html in shared if by != user.pk and end > now][:limit]
     if len(theirs) < limit and len(shared) == STRUCTURES_SHARED_ROWS:
         rows = selectors.organisations_upcoming(ids, now=now, exclude_booker=user)

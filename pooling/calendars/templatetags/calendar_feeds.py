@@ -15,10 +15,12 @@ forgotten whenever it is regenerated or deleted (apps.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django import template
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from pooling.calendars import services
@@ -67,11 +69,42 @@ def feed_links(request, kind: str, subject=None) -> FeedLink | None:
     return FeedLink(_title(kind, subject), https, webcal)
 
 
-@register.inclusion_tag("pooling/calendars/_feed_head.html", takes_context=True)
-def calendar_feed_head(context, kind: str, subject=None):
-    return {"feed": feed_links(context["request"], kind, subject)}
+# Written in Python (on every page that has a feed: the week, Mon espace, a
+# statement…): two inclusion templates cost more than the rest of the page's own work.
+@register.simple_tag(takes_context=True)
+def calendar_feed_head(context, kind: str, subject=None) -> str:
+    feed = feed_links(context["request"], kind, subject)
+    if feed is None:
+        return ""
+    return format_html(
+        '<link rel="alternate" type="text/calendar" title="{}" href="{}">',
+        feed.title,
+        feed.https,
+    )
 
 
-@register.inclusion_tag("pooling/calendars/_feed_links.html", takes_context=True)
-def calendar_feed_links(context, kind: str, subject=None):
-    return {"feed": feed_links(context["request"], kind, subject)}
+@register.simple_tag(takes_context=True)
+def calendar_feed_links(context, kind: str, subject=None) -> str:
+    feed = feed_links(context["request"], kind, subject)
+    if feed is None:
+        return ""
+    return format_html(
+        '<p class="calendar-feed">\n  <span>{}</span>\n  <a href="{}">{}</a>\n'
+        '  · <a href="{}" type="text/calendar">{}</a>\n  · <a href="{}">{}</a>\n</p>',
+        _("Calendar feed (%(title)s):") % {"title": feed.title},
+        feed.webcal,
+        _("Subscribe in my calendar (webcal)"),
+        feed.https,
+        _("ICS address (https)"),
+        _index_url(),
+        _("About calendar feeds"),
+    )
+
+
+@lru_cache(maxsize=8)
+def _index_url_for(prefix: str) -> str:
+    return reverse("pooling_calendars:index")
+
+
+def _index_url() -> str:
+    return _index_url_for(get_script_prefix())
