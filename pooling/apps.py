@@ -16,10 +16,11 @@ class PoolingConfig(AppConfig):
         from ptce import personcache
 
         from .permissions import APPROVER_RESOURCES
-        from .selectors import PENDING_COUNT
+        from .selectors import OWN_UPCOMING, PENDING_COUNT
 
         personcache.register(PENDING_COUNT)  # read with the other header values
         personcache.register(APPROVER_RESOURCES)
+        personcache.register(OWN_UPCOMING)  # Mon espace's own list
         self._forget_pending_counts_on_change()
         self._forget_approver_resources_on_change()
 

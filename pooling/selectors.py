@@ -25,6 +25,9 @@ from . import availability, permissions
 from .models import Booking
 
 UPCOMING_LIMIT = 20
+# The person's own upcoming bookings, cached per person with the content version
+# they were read under (pooling.views._own_upcoming).
+OWN_UPCOMING = "pooling-own-upcoming"
 
 
 def _with_relations(bookings: QuerySet[Booking]) -> QuerySet[Booking]:

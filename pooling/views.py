@@ -26,7 +26,8 @@ from django.views.decorators.http import require_POST
 from members.models import Organisation
 from members.standing import request_standing
 from ptce.dates import day_format
-from ptce.pagecache import LocalTier, versioned
+from ptce.pagecache import LocalTier, request_content_version, versioned
+from ptce.personcache import request_value
 from ptce.selectors import audit_for_target
 from resources import selectors as resource_selectors
 from resources.forms import CatalogueFilterForm
@@ -34,7 +35,7 @@ from resources.models import Resource
 
 from . import availability, permissions, selectors, services
 from . import search as need_search
-from .booking_rows import booking_item
+from .booking_rows import booking_items
 from .forms import (
     BatchDecisionForm,
     BookingChangeForm,
@@ -571,9 +572,10 @@ def _approval_rows(queue, number, checked) -> tuple[bool, str, str]:
 
 @login_required
 def my_space(request):
-    """The person's upcoming bookings (one query, rows written in Python) and their
-    structures' (shared by everyone with the same structures, see
-    _structures_upcoming); the counts and the feed token from their cached values."""
+    """The person's upcoming bookings (kept per person under the content version,
+    see _own_upcoming; rows written in Python) and their structures' (shared by
+    everyone with the same structures, see _upcoming); the counts and the feed token
+    from their cached values. Warm, no query."""
     mine, structures = _upcoming(request, timezone.now())
     return render(
         request,
@@ -612,8 +614,9 @@ def _upcoming(request, now) -> tuple[list[str], list[str]]:
     standing = request_standing(request)
     ids = sorted({row[0] for row in standing["memberships"]}) if standing else []
     limit = selectors.UPCOMING_LIMIT
+    mine = None
 
-    def own():
+    def read_own():
         names = selectors.Names(
             versioned(
                 request, ("pooling:resource-names",), _resource_names, shared=False
@@ -622,29 +625,60 @@ def _upcoming(request, now) -> tuple[list[str], list[str]]:
         )
         return selectors.user_upcoming(user, now=now, names=names)
 
+    def own():
+        return _own_upcoming(request, now, lambda: read_own() if mine is None else mine)
+
     if not ids:
-        return [booking_item(row) for row in own()], []
-    mine = None
+        return booking_items(own()), []
 
     def build():
         nonlocal mine
         mine, rows = selectors.upcoming_both(
             user, ids, now=now, limit=STRUCTURES_SHARED_ROWS
         )
-        return tuple((row[7], row[4], booking_item(row)) for row in rows)
+        items = zip(rows, booking_items(rows), strict=True)
+        return tuple((row[7], row[4], html) for row, html in items)
 
     shared = versioned(
         request,
         ("pooling:structures-upcoming", get_language(), ",".join(map(str, ids))),
         build,
     )
-    if mine is None:  # the structures' rows were kept: the person's own alone
-        mine = own()
-    theirs = [html for by, end, html in shared if by != user.pk and end > now][:limit]
+    # The person's own: read with the structures' rows when those were not kept,
+    # else from their cached value (or alone).
+    mine = own()
+    me = user.pk  # once: request.user is a lazy object
+    theirs = [html for by, end, html in shared if by != me and end > now][:limit]
     if len(theirs) < limit and len(shared) == STRUCTURES_SHARED_ROWS:
         rows = selectors.organisations_upcoming(ids, now=now, exclude_booker=user)
-        theirs = [booking_item(row) for row in rows]
-    return [booking_item(row) for row in mine], theirs
+        theirs = booking_items(rows)
+    return booking_items(mine), theirs
+
+
+def _own_upcoming(request, now, read) -> list[tuple]:
+    """The person's own upcoming bookings (selectors.user_upcoming's rows), kept per
+    person with the content version they were read under (ptce.personcache, in the
+    request's one batch): every booking, resource or structure saved bumps it, so
+    they are never stale but for time passing — those ended since are left out
+    here, and a full list that lost some is read again (more may follow)."""
+    version = request_content_version(request)
+    if version is None:  # the cache is down: nothing is kept
+        return list(read())
+    limit = selectors.UPCOMING_LIMIT
+
+    def fresh(kept) -> bool:
+        read_under, rows = kept
+        if read_under != version:
+            return False
+        return len(rows) < limit or all(row[4] > now for row in rows)
+
+    _version, rows = request_value(
+        request,
+        selectors.OWN_UPCOMING,
+        lambda: (version, tuple(read())),
+        fresh=fresh,
+    )
+    return [row for row in rows if row[4] > now]
 
 
 # --- Search by need ------------------------------------------------------------------

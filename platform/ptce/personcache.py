@@ -67,10 +67,17 @@ def load(
 
 
 def request_value(
-    request, name: str, compute: Callable[[], Any], *, timeout: int | None = None
+    request,
+    name: str,
+    compute: Callable[[], Any],
+    *,
+    timeout: int | None = None,
+    fresh: Callable[[Any], bool] | None = None,
 ) -> Any:
     """`compute()`'s value for the request's person: from the page's one batched
-    read when `name` is registered, else like `person_value()`."""
+    read when `name` is registered, else like `person_value()`. With `fresh`, a
+    cached value it refuses (made for an older content version, say) is computed
+    again and stored."""
     user = request.user
     if not user.is_authenticated:
         return compute()
@@ -88,6 +95,9 @@ def request_value(
     if value is _MISSING and name not in _registered:
         value = person_value(name, pk, compute, timeout=timeout)
     elif value is _MISSING or value is None:
+        value = compute()
+        cache.set(_keys(name, [pk])[0], value, timeout)
+    if fresh is not None and not fresh(value):
         value = compute()
         cache.set(_keys(name, [pk])[0], value, timeout)
     values[name] = value

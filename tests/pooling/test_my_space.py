@@ -154,9 +154,7 @@ def test_a_person_who_booked_most_of_the_kept_rows_still_gets_a_full_list(client
     assert all(url(booking) in structures for booking in later)
 
 
-def test_warm_page_reads_only_the_persons_own_bookings(
-    client, django_assert_num_queries
-):
+def test_warm_page_runs_no_query(client, django_assert_num_queries):
     ours = OrganisationFactory()
     me = MembershipFactory(organisation=ours, role=Membership.Role.REFERENT).user
     room = ResourceFactory(owner=ours)
@@ -173,12 +171,46 @@ def test_warm_page_reads_only_the_persons_own_bookings(
     client.get(page)
     client.get(page)  # the first page created the site's identity: a new version
     client.get(page)  # the resources' names, kept for everyone's rows
-    # The person's own bookings; their structures' rows, standing, approver
-    # resources, pending count, feed token and the names from the cache.
-    with django_assert_num_queries(1):
+    # Their own bookings, their structures' rows, standing, approver resources,
+    # pending count and feed token: all from the cache.
+    with django_assert_num_queries(0):
         html = client.get(page).content.decode()
     assert html.count("booking-list") == 1
+    assert html.count('href="/mutualisation/reservations/') == 5
     assert 'id="decide-title"' in html  # a référent decides for the room
+
+
+def test_own_list_kept_per_person_follows_bookings_and_time(client, monkeypatch):
+    """The person's own list is kept with the content version it was read under: a
+    booking saved shows at once; one that ended leaves it, and a full list that
+    lost it is read again (the next one shows)."""
+    from pooling.selectors import UPCOMING_LIMIT
+
+    me = MembershipFactory().user
+    room = ResourceFactory()
+    first, *others = [
+        BookingFactory(
+            resource=room, booked_by=me, start=at(n + 1, 9), end=at(n + 1, 10)
+        )
+        for n in range(UPCOMING_LIMIT + 1)
+    ]
+    beyond = others[-1]
+    client.force_login(me)
+    mine = lists(client)[0]
+    assert url(first) in mine and url(beyond) not in mine
+    assert lists(client)[0] == mine  # kept
+
+    new = BookingFactory(resource=room, booked_by=me, start=at(0, 22), end=at(0, 23))
+    assert url(new) in lists(client)[0]  # saved: a new content version
+    new.delete()
+    lists(client)  # kept again, under the version of the deletion
+
+    later = at(1, 11)  # the first booking is over
+    monkeypatch.setattr("pooling.views.timezone.now", lambda: later)
+    mine = lists(client)[0]
+    assert url(first) not in mine
+    assert url(beyond) in mine
+    assert mine.count("<li>") == UPCOMING_LIMIT
 
 
 def test_who_decides_follows_roles_managers_and_resources_at_once(client):

@@ -59,9 +59,19 @@ def _title(kind: str, subject) -> str:
 
 
 def feed_links(request, kind: str, subject=None) -> FeedLink | None:
+    """The feed's addresses, once per request (the page's <head> and its body both
+    show them)."""
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated and user.is_active):
         return None
+    known = request.__dict__.setdefault("_feed_links", {})
+    key = (kind, getattr(subject, "pk", None))
+    if key not in known:
+        known[key] = _feed_links(request, kind, subject)
+    return known[key]
+
+
+def _feed_links(request, kind: str, subject) -> FeedLink:
     # Cached per person, read with the header's values: no query (services).
     token = services.request_calendar_token(request)
     https = settings.SITE_URL + _path(kind, token, subject)
