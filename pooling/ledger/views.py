@@ -13,7 +13,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -21,7 +20,7 @@ from django.views.decorators.http import require_POST
 from members.models import Membership, Organisation
 from members.permissions import is_coordinator
 from members.standing import request_standing
-from ptce.pagecache import LocalTier, versioned
+from ptce.pagecache import LocalTier, render_with_part, versioned
 from resources.models import Resource
 
 from . import periods, permissions, quota_services, selectors, services
@@ -114,7 +113,7 @@ def _statement_page(request, slug: str, year: int, month: int, *, print_view: bo
     organisation, period = _readable_structure(request, slug, year, month)
     current = periods.current_month()
 
-    def build() -> str:
+    def build() -> bytes:
         statement = selectors.structure_statement(
             organisation=organisation, period=period
         )
@@ -122,12 +121,12 @@ def _statement_page(request, slug: str, year: int, month: int, *, print_view: bo
         return render_to_string(
             "pooling/ledger/_structure_statement_body.html",
             {"statement": statement, "print": print_view, **links},
-        )
+        ).encode()
 
     body = versioned(
         request,
         (
-            "ledger:statement",
+            "ledger:statement-bytes",  # UTF-8 bytes (render_with_part)
             organisation.pk,
             f"{period:%Y-%m}",
             "print" if print_view else "page",
@@ -137,15 +136,13 @@ def _statement_page(request, slug: str, year: int, month: int, *, print_view: bo
         build,
         tier=_statement_tier,
     )
-    return render(
+    # The body, rendered from our template and escaped there, spliced in as bytes.
+    return render_with_part(
         request,
         "pooling/ledger/structure_statement.html",
-        {
-            "organisation": organisation,
-            "period": period,
-            "print": print_view,
-            "body": mark_safe(body),  # rendered from our template, escaped there
-        },
+        {"organisation": organisation, "period": period, "print": print_view},
+        name="body",
+        part=body,
     )
 
 
