@@ -29,6 +29,7 @@ from ptce.dates import day_format
 from ptce.pagecache import LocalTier, request_content_version, versioned
 from ptce.personcache import request_value
 from ptce.selectors import audit_for_target
+from ptce.templatetags.ptce_pages import navigation
 from resources import selectors as resource_selectors
 from resources.forms import CatalogueFilterForm
 from resources.models import Resource
@@ -566,7 +567,7 @@ def _approval_rows(queue, number, checked) -> tuple[bool, str, str]:
         "pooling/_approval_rows.html",
         {"bookings": page_obj.object_list, "checked": checked or ()},
     )
-    pagination = render_to_string("includes/pagination.html", {"page_obj": page_obj})
+    pagination = navigation(page_obj)
     return bool(page_obj.object_list), str(rows), str(pagination)
 
 
