@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from allauth.account.adapter import get_adapter as get_account_adapter
@@ -13,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -48,14 +50,56 @@ def _error_message(error: ValidationError) -> str:
 
 
 def organisation_list(request):
-    # The cities and the counts change with the content only: kept per content version.
+    """The directory: its filters (the form's outcome and markup) and its page of
+    cards are the same for everyone, kept per content version, language and query
+    string; a hit builds no form, no queryset and runs no query."""
+    params = urlencode(
+        sorted((k, v) for k, v in request.GET.lists() if k != "page"), doseq=True
+    )
+    filters = versioned(
+        request,
+        ("members:directory-filters", get_language(), params),
+        lambda: _directory_filters(request),
+        tier=_pages_tier,
+        shared=False,  # keyed by what visitors type: never in Redis
+    )
+    page_obj, cards = _directory_page(request, filters.query, request.GET.get("page"))
+    return render(
+        request,
+        "members/organisation_list.html",
+        {
+            "filters": mark_safe(filters.html),  # rendered by _directory_filters
+            "page_obj": page_obj,
+            "cards": cards,
+            "category_counts": versioned(
+                request,
+                ("members:directory-counts",),
+                lambda: (*selectors.directory_category_counts(),),
+            ),
+            "is_filtered": bool(filters.query),
+            # One of the categories or "": the shared fragment's bounded key.
+            "category_selected": filters.category,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    """What the directory's filter form made of a query string."""
+
+    query: dict  # the valid filters, those with a value
+    category: str  # the chosen category if it is one, else ""
+    html: str  # the form's fields
+
+
+def _directory_filters(request) -> DirectoryFilters:
+    # The cities change with the content only: kept per content version.
     cities = versioned(
         request, ("members:directory-cities",), lambda: (*selectors.directory_cities(),)
     )
     form = DirectoryFilterForm(request.GET or None, cities=cities)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     query = {k: v for k, v in filters.items() if v}
-    page_obj, cards = _directory_page(request, query, request.GET.get("page"))
     # Each select with its chosen value, if it is one of its choices (the shared
     # fragment of the filters is keyed by them: a bounded number of keys).
     selects = []
@@ -64,25 +108,15 @@ def organisation_list(request):
         value = str(field.value() or "")
         choices = {str(choice) for choice, _label in field.field.choices}
         selects.append((field, value if value in choices else ""))
-    return render(
-        request,
-        "members/organisation_list.html",
+    html = render_to_string(
+        "members/_directory_filters.html",
         {
             "form": form,
-            "page_obj": page_obj,
-            "cards": cards,
-            "category_counts": versioned(
-                request,
-                ("members:directory-counts",),
-                lambda: (*selectors.directory_category_counts(),),
-            ),
-            "is_filtered": bool(query),
             "filter_selects": selects,
             "filter_selection": "|".join(value for _field, value in selects),
-            # One of the categories or "": the shared fragment's bounded key.
-            "category_selected": selects[0][1],
         },
     )
+    return DirectoryFilters(query, selects[0][1], html)
 
 
 # Directory pages and profiles, per content version: in a memory of their own, so
@@ -112,16 +146,19 @@ def _directory_page(request, query: dict, page: str | None):
         lambda: organisations().count(),
         tier=_pages_tier,
     )
-    paginator = Paginator(organisations(), DIRECTORY_PAGE_SIZE)
-    paginator.count = count  # a cached_property: no COUNT query
-    page_obj = paginator.get_page(page)  # lazy: its rows are read by the build only
+    # The page number settled without the rows (a cached count, no COUNT query);
+    # the rows are read by the build only: a hit builds no queryset either.
+    paginator = Paginator((), DIRECTORY_PAGE_SIZE)
+    paginator.count = count
+    page_obj = paginator.get_page(page)
+    first = (page_obj.number - 1) * DIRECTORY_PAGE_SIZE
     cards = versioned(
         request,
         ("members:directory-page", get_language(), key, page_obj.number),
         lambda: render_to_string(
             "members/_directory_cards.html",
             {
-                "organisations": page_obj.object_list,
+                "organisations": organisations()[first : first + DIRECTORY_PAGE_SIZE],
                 "page_obj": page_obj,
                 "is_filtered": bool(query),
                 "extra": f"&{key}" if key else "",
