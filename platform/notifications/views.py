@@ -111,11 +111,13 @@ def _item(pk, text, created_at, unread, zone, language, open_url) -> tuple[str, 
     )
     if not unread:
         return iso, f'<li class="notification">{item}</li>'
+    # Translated outside the f-strings, where makemessages would not see them.
+    badge, mark = escape(_("Unread")), escape(_("Mark as read"))
     return iso, (
         f'<li class="notification notification--unread">'
-        f'<span class="badge">{escape(_("Unread"))}</span>{item}'
+        f'<span class="badge">{badge}</span>{item}'
         f'<button name="notification" value="{pk}" class="link-button">'
-        f'{escape(_("Mark as read"))}<span class="visually-hidden"> : '
+        f'{mark}<span class="visually-hidden"> : '
         f"{text}</span></button></li>"
     )
 

@@ -45,22 +45,24 @@ def _navigation(
 ) -> SafeString:
     if pages <= 1:
         return mark_safe("")
+    # Translated outside the f-strings, where makemessages would not see them.
+    label, previous, following = _("Pagination"), _("Previous page"), _("Next page")
+    current = _("Page %(number)s of %(total)s") % {"number": number, "total": pages}
     extra = escape(extra)
     items = []
     if number > 1:
         items.append(
             f'<li><a href="?page={number - 1}{extra}" rel="prev">'
-            f"{escape(_('Previous page'))}</a></li>"
+            f"{escape(previous)}</a></li>"
         )
-    current = _("Page %(number)s of %(total)s") % {"number": number, "total": pages}
     items.append(f'<li aria-current="page">{escape(current)}</li>')
     if number < pages:
         items.append(
             f'<li><a href="?page={number + 1}{extra}" rel="next">'
-            f"{escape(_('Next page'))}</a></li>"
+            f"{escape(following)}</a></li>"
         )
     return mark_safe(  # every value is escaped above
-        f'<nav aria-label="{escape(_("Pagination"))}">\n  <ul class="pagination">\n'
+        f'<nav aria-label="{escape(label)}">\n  <ul class="pagination">\n'
         + "\n".join(f"    {item}" for item in items)
         + "\n  </ul>\n</nav>"
     )
