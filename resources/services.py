@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Membership, Organisation, User
+from ptce.pagecache import bump_content_version
 from ptce.services import audit_record
 
 from . import permissions, rules
@@ -119,6 +120,7 @@ def _replace_cost_items(resource: Resource, cost_items: Sequence[dict]) -> None:
         )
         for item in cost_items
     )
+    bump_content_version()  # bulk_create: no post_save
 
 
 @transaction.atomic
@@ -195,6 +197,7 @@ def opening_hours_set(
         OpeningPeriod(resource=resource, weekday=w, opens=o, closes=c)
         for w, o, c in periods
     )
+    bump_content_version()  # bulk_create: no post_save
     audit_record(
         actor=by,
         action="resources.resource.hours",
@@ -268,7 +271,9 @@ def managers_set(*, resource: Resource, by: User, users: Sequence[User]) -> None
         if user.pk not in existing
     )
     # bulk_create sends no post_save: what is cached per named person is forgotten
-    # by the receivers (their managed resources here, pooling's pending count).
+    # by the receivers (their managed resources here, pooling's pending count), and
+    # the pages kept per content version see the new managers.
+    bump_content_version()
     managers_named.send(
         sender=Resource,
         resource=resource,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from members.models import Organisation, User
 from notifications.services import notify
 from ptce.identity import absolute_url
+from ptce.pagecache import bump_content_version
 from ptce.services import audit_record
 from resources.models import Resource
 
@@ -175,8 +176,11 @@ def booking_set_request(
         raise BookingRefused(
             [Problem(Code.CLASH, _("This slot was just booked by someone else."))]
         ) from error
-    # Requests are bulk-created (no post_save): the approvers' header counts, once
-    # per resource whose requests wait for a decision.
+    # Requests are bulk-created (no post_save): the pages kept per content version
+    # (calendars, search, queues, Mon espace) must see them at once, whatever else
+    # this request saves or not; and the approvers' header counts, once per resource
+    # whose requests wait for a decision.
+    bump_content_version()
     for resource_id in {
         b.resource_id for b in bookings if b.status == b.Status.PENDING
     }:

@@ -247,3 +247,25 @@ def test_bad_input_gets_a_french_error_from_the_cache_too(client, borrower_membe
         assert 'class="error-summary"' in response.content.decode()
         day = client.get(reverse("pooling:day"), {"date": "9999-99-99", "page": "x"})
         assert day.status_code == HTTPStatus.OK
+
+
+def test_bulk_written_bookings_and_hours_make_a_new_content_version(
+    monkeypatch, room, borrower, borrower_member, owner_referent
+):
+    """Requests and opening hours are bulk-created (no post_save): their services
+    bump the content version themselves, not through whatever else they save (the
+    audit trail, notifications), so no kept page can miss them."""
+    from ptce.pagecache import content_version
+
+    monkeypatch.setattr("pooling.services.requests._after_request", lambda *a: None)
+    monkeypatch.setattr("resources.services.audit_record", lambda **kw: None)
+    before = content_version()
+    book(room, borrower, borrower_member, day_ahead(), 14)
+    assert content_version() != before
+    # No hours left to delete (whose post_delete would bump): only the new ones.
+    resource_services.opening_hours_set(resource=room, by=owner_referent, periods=[])
+    without_hours = content_version()
+    resource_services.opening_hours_set(
+        resource=room, by=owner_referent, periods=[(0, time(8), time(12))]
+    )
+    assert content_version() != without_hours
