@@ -269,3 +269,36 @@ def test_bulk_written_bookings_and_hours_make_a_new_content_version(
         resource=room, by=owner_referent, periods=[(0, time(8), time(12))]
     )
     assert content_version() != without_hours
+
+
+def test_pooling_pages_answer_and_stay_right_without_redis(
+    client, room, owner, owner_referent, borrower, borrower_member
+):
+    """Redis stopped: no content version, nothing kept; every cached pooling page is
+    built each time (a booking made meanwhile shows at once) and answers 200."""
+    from django.test import override_settings
+
+    from tests.ptce.test_cache_outage import CLOSED_PORT, _redis_cache
+
+    day = day_ahead()
+    last_month = timezone.localdate().replace(day=1) - timedelta(days=1)
+    pages = [
+        week_url(room, day),
+        reverse("pooling:day") + f"?date={day.isoformat()}",
+        reverse("pooling:search")
+        + "?"
+        + "&".join(f"{k}={v}" for k, v in search_query(day).items()),
+        reverse("pooling:my_space"),
+        reverse("pooling:approvals"),
+        reverse(
+            "pooling_ledger:structure",
+            args=[owner.slug, last_month.year, last_month.month],
+        ),
+    ]
+    with override_settings(CACHES=_redis_cache(CLOSED_PORT)):
+        client.force_login(owner_referent)
+        for page in pages:
+            assert client.get(page).status_code == HTTPStatus.OK, page
+        booked = book(room, borrower, borrower_member, day, 14, purpose="Atelier")
+        assert "Atelier" in client.get(pages[0]).content.decode()
+        assert booked.get_absolute_url() in client.get(pages[3]).content.decode()
