@@ -106,7 +106,8 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     queue = f"ptce-test-{os.getpid()}"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
+        # The site's, each e-mail connection written to a file of its own.
+        "DJANGO_SETTINGS_MODULE": "tests.integration.worker_settings",
         "DATABASE_URL": _database_url(connection.settings_dict),
         "CONN_MAX_AGE": "0",
         "REDIS_URL": REDIS_URL,
