@@ -13,34 +13,33 @@ class NotificationsConfig(AppConfig):
         autodiscover_modules("kinds")
         from ptce import personcache
 
+        from .cached import FIRST_PAGE, TOTAL, UNREAD
         from .permissions import CAN_ANNOUNCE
-        from .services import TOTAL, UNREAD
 
         # Read with the other header values: the bell, and the centre's pagination
-        # and announcement link.
+        # and announcement link; the centre's first page on the centre only.
         for name in (UNREAD, TOTAL, CAN_ANNOUNCE):
             personcache.register(name)
-        _forget_total_on_creation()
+        personcache.register(FIRST_PAGE, page="notifications:list")
+        _forget_kept_values_on_save()
         _forget_can_announce_on_permission_changes()
 
 
-def _forget_total_on_creation() -> None:
-    """notify() bulk-creates and forgets TOTAL itself; a notification saved one by
-    one elsewhere (the shell, a test) is counted too. Deletions happen only in the
-    erasure, which forgets it (no post_delete: it would make that delete slow)."""
+def _forget_kept_values_on_save() -> None:
+    """A notification saved one by one (the shell, a test, a future form) is seen at
+    once, created or changed. notify() bulk-creates, and the manager forgets for it
+    (models.NotificationQuerySet). Deletions happen only in the erasure, which
+    forgets too (no post_delete: it would make that delete slow)."""
     from django.db.models.signals import post_save
 
-    from ptce.personcache import person_forget
-
+    from .cached import forget
     from .models import Notification
-    from .services import TOTAL
 
-    def created(sender, instance, created=False, **kwargs) -> None:
-        if created:
-            person_forget(TOTAL, [instance.recipient_id])
+    def saved(sender, instance, created=False, **kwargs) -> None:
+        forget([instance.recipient_id], count=created)
 
     post_save.connect(
-        created, sender=Notification, weak=False, dispatch_uid="notifications-total"
+        saved, sender=Notification, weak=False, dispatch_uid="notifications-total"
     )
 
 

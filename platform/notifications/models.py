@@ -10,6 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from .kinds import EmailChoice
 
 
+class NotificationQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        """Also forgets what is kept about the recipients' notifications (cached):
+        notify() writes through here, and so does anything else that bulk-creates."""
+        from .cached import forget
+
+        created = super().bulk_create(list(objs), *args, **kwargs)
+        forget(notification.recipient_id for notification in created)
+        return created
+
+
 class Notification(models.Model):
     """One line in a person's notification centre."""
 
@@ -35,6 +46,8 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("notification")

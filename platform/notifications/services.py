@@ -28,9 +28,9 @@ from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone, translation
 
 from ptce.identity import absolute_url, get_identity
-from ptce.personcache import person_forget
 from ptce.services import audit_record
 
+from .cached import forget
 from .kinds import (
     ACCOUNT,
     ANNOUNCEMENT,
@@ -50,11 +50,8 @@ from .rendering import (
     unsubscribe_url,
 )
 
-# The bell's count, cached per person (ptce.personcache): every write below forgets it.
-UNREAD = "notifications-unread"
-# How many notifications a person has (the centre's pagination), cached per person:
-# notify() and the erasure, the only writes that add or remove some, forget it.
-TOTAL = "notifications-total"
+# What is kept per person (the bell's count, the centre's count and first page) and
+# forgotten by every write below: notifications.cached.
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
@@ -130,9 +127,8 @@ def notify(
             elif choice == EmailChoice.DAILY:
                 digest.append((notification, templates.render_subject(user_context)))
     with transaction.atomic():
+        # The manager's bulk_create forgets the recipients' kept values (cached).
         Notification.objects.bulk_create(notifications, batch_size=BATCH_SIZE)
-        person_forget(UNREAD, [n.recipient_id for n in notifications])
-        person_forget(TOTAL, [n.recipient_id for n in notifications])
         EmailDelivery.objects.bulk_create(deliveries, batch_size=BATCH_SIZE)
         DigestItem.objects.bulk_create(
             [
@@ -700,7 +696,7 @@ def notification_mark_read(*, notification: Notification) -> None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
-        person_forget(UNREAD, [notification.recipient_id])
+        forget([notification.recipient_id], count=False)
 
 
 def notifications_mark_done(*, target: Any, kind: str) -> int:
@@ -721,7 +717,7 @@ def notifications_mark_done(*, target: Any, kind: str) -> int:
     )
     recipients = list(unread.values_list("recipient_id", flat=True))
     done = unread.update(read_at=timezone.now())
-    person_forget(UNREAD, recipients)
+    forget(recipients, count=False)
     return done
 
 
@@ -729,7 +725,7 @@ def notifications_mark_all_read(*, user: Any) -> int:
     done = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    person_forget(UNREAD, [user.pk])
+    forget([user.pk], count=False)
     return done
 
 
@@ -749,8 +745,7 @@ def user_notifications_erase(*, user: Any, addresses: Iterable[str] = ()) -> Non
     EmailDelivery.objects.filter(to_them).delete()
     DigestItem.objects.filter(recipient=user).delete()
     Notification.objects.filter(recipient=user).delete()
-    person_forget(UNREAD, [user.pk])
-    person_forget(TOTAL, [user.pk])
+    forget([user.pk])
     Preference.objects.filter(user=user).delete()
 
 

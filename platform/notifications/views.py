@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ptce.personcache import request_value
 
 from . import selectors, services
+from .cached import FIRST_PAGE, TOTAL
 from .forms import AnnouncementForm, PreferencesForm
 from .kinds import get_kind
 from .models import Notification
@@ -42,10 +43,11 @@ ANNOUNCEMENTS_PER_PAGE = 20
 def notification_list(request):
     user = request.user
     # The count from the person's cache (read with the header's values): no COUNT.
-    # It only numbers the pages: the rows are read from the page number alone.
+    # It only numbers the pages: the rows are read from the page number alone (page
+    # 1's from the person's cache too, below).
     paginator = Paginator((), PAGE_SIZE)
     paginator.count = request_value(
-        request, services.TOTAL, lambda: selectors.total_count(user=user)
+        request, TOTAL, lambda: selectors.total_count(user=user)
     )
     try:
         number = paginator.validate_number(request.GET.get("page"))
@@ -53,9 +55,18 @@ def notification_list(request):
         number = 1
     except EmptyPage:
         number = paginator.num_pages
-    rows = selectors.notification_page(
-        user=user, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
-    )
+    if number == 1:
+        # The first page's rows are kept per person until one of their notifications
+        # changes (notifications.cached): the page a reader opens costs no query.
+        rows = request_value(
+            request,
+            FIRST_PAGE,
+            lambda: selectors.notification_page(user=user, offset=0, limit=PAGE_SIZE),
+        )
+    else:
+        rows = selectors.notification_page(
+            user=user, offset=(number - 1) * PAGE_SIZE, limit=PAGE_SIZE
+        )
     page_obj = Page(rows, number, paginator)
     links = _links(get_script_prefix())
     return render(

@@ -17,7 +17,9 @@ first read of the content version (`ptce.pagecache.request_content_version`), fe
 the content version and all registered values of the request's person with one
 `get_many`; a value missing from the cache is computed when it is asked for, and
 stored. The values are kept on the request for the person they were read for: if
-`request.user` changes during the request (a login), they are read again.
+`request.user` changes during the request (a login), they are read again. A value only
+one page shows (`register(name, page="app:url-name")`) joins the batch on that page
+only; elsewhere it costs nothing, and read anyway it is one more round trip.
 No shared version key: on a loaded machine each round trip to Redis costs about as
 much as a small query.
 """
@@ -25,10 +27,13 @@ much as a small query.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import NoReverseMatch, get_script_prefix, reverse
 
 TIMEOUT = 5 * 60
 _PREFIX = "ptce:person"
@@ -36,15 +41,45 @@ _PREFIX = "ptce:person"
 
 _MISSING = object()
 _registered: dict[str, int] = {}  # name → timeout
+_pages: dict[str, str] = {}  # name → the URL name of the one page that reads it
 
 
 def _keys(name: str, person_pks: Iterable[Any]) -> list[str]:
     return [f"{_PREFIX}:{name}:{pk}" for pk in {*person_pks}]
 
 
-def register(name: str, *, timeout: int = TIMEOUT) -> None:
-    """Read `name` with the page's other per-person values, in one round trip."""
+def register(name: str, *, timeout: int = TIMEOUT, page: str | None = None) -> None:
+    """Read `name` with the page's other per-person values, in one round trip; with
+    `page` (a URL name), on that page only."""
     _registered[name] = timeout
+    if page is None:
+        _pages.pop(name, None)
+    else:
+        _pages[name] = page
+
+
+@lru_cache(maxsize=64)
+def _path_info(url_name: str, urlconf: str, script_prefix: str) -> str | None:
+    """The `request.path_info` of a page without arguments (None: no such page)."""
+    try:
+        path = reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None
+    return "/" + path[len(script_prefix) :]
+
+
+def _wanted(request) -> list[str]:
+    """The registered names this request's page reads."""
+    if not _pages:
+        return list(_registered)
+    urlconf = getattr(request, "urlconf", None) or settings.ROOT_URLCONF
+    prefix = get_script_prefix()
+    path_info = getattr(request, "path_info", None)
+    return [
+        name
+        for name in _registered
+        if name not in _pages or _path_info(_pages[name], urlconf, prefix) == path_info
+    ]
 
 
 def load(
@@ -59,7 +94,7 @@ def load(
     if pk is _MISSING:
         user = getattr(request, "user", None)
         pk = user.pk if user is not None and user.is_authenticated else None
-    person_keys = {} if pk is None else {_keys(n, [pk])[0]: n for n in _registered}
+    person_keys = {} if pk is None else {_keys(n, [pk])[0]: n for n in _wanted(request)}
     found = cache.get_many([*extra_keys, *person_keys])
     values = {name: found.get(key, _MISSING) for key, name in person_keys.items()}
     request._ptce_person = (pk, values)
@@ -92,7 +127,7 @@ def request_value(
         pk, values = request._ptce_person
     timeout = timeout or _registered.get(name, TIMEOUT)
     value = values.get(name, _MISSING)
-    if value is _MISSING and name not in _registered:
+    if name not in values:  # not in the batch: unregistered, or another page's
         value = person_value(name, pk, compute, timeout=timeout)
     elif value is _MISSING or value is None:
         value = compute()

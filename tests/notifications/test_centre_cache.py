@@ -1,17 +1,26 @@
-"""The notification centre reads its count of notifications and its announcement
-link from the person's cache (ptce.personcache): two queries warm, and each value
-follows its writes at once and never shows to someone else."""
+"""The notification centre reads its count of notifications, its announcement link
+and its first page of rows from the person's cache (ptce.personcache): page 1 costs
+no query warm, a later page its rows only, and each value follows its writes at once
+and never shows to someone else."""
 
 from __future__ import annotations
 
+import re
 from http import HTTPStatus
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
+from notifications.cached import FIRST_PAGE
 from notifications.models import Notification
+from notifications.services import (
+    notification_mark_read,
+    notifications_mark_all_read,
+    user_notifications_erase,
+)
 from ptce.models import SiteIdentity
 from tests.factories import UserFactory
 
@@ -65,8 +74,8 @@ def test_the_count_follows_new_notifications_at_once(user, announce):
     assert "Page 1 sur" not in _centre(user)
     announce([user])  # notify(): bulk-created
     assert "Page 1 sur 2" in _centre(user)
-    _many(user, 25)  # bulk-created outside notify(): the cached count stays…
-    Notification.objects.create(  # …until one is saved
+    _many(user, 25)  # bulk-created outside notify(): the manager forgets too
+    Notification.objects.create(  # one saved: the signal
         recipient=user, kind="notifications.announcement", text="Une de plus"
     )
     assert "Page 1 sur 3" in _centre(user)
@@ -74,7 +83,7 @@ def test_the_count_follows_new_notifications_at_once(user, announce):
 
 def test_a_stale_count_never_hides_notifications(user):
     _centre(user)  # caches « none »
-    _many(user, 3, text="Arrivée sans notify")  # no signal: the count stays 0
+    _many(user, 3, text="Arrivée sans notify")  # no notify(), no signal
     assert _centre(user).count("Arrivée sans notify") == 6  # link and button text
 
 
@@ -119,3 +128,63 @@ def test_nobody_sees_anothers_count_link_or_notifications(send_announcement):
         assert "Page 1 sur 2" in mine and "Page 1 sur" not in theirs
         assert "Pour le lecteur" not in mine and "Pour la rédaction" not in theirs
         assert "Pour le lecteur" in theirs
+
+
+def _first_page_items(user) -> list[str]:
+    page = _centre(user)
+    return re.findall(r'<li class="(notification[^"]*)"><?.*?>([^<]*)</a>', page)
+
+
+def test_the_first_page_costs_no_query_warm(client, user, django_assert_num_queries):
+    """Fails on the code before: 1 (its rows)."""
+    _many(user, 30)
+    client.force_login(user)
+    client.get(LIST)
+    with django_assert_num_queries(0):
+        page = client.get(LIST).content.decode()
+    assert page.count('class="notification ') == 25
+    assert "Page 1 sur 2" in page
+
+
+def test_the_first_page_is_in_the_batch_on_the_centre_only(client, user):
+    """Kept in the page's one read of the person's values on the centre; the other
+    pages do not fetch it."""
+    key = f"ptce:person:{FIRST_PAGE}:{user.pk}"
+    client.force_login(user)
+    client.get(LIST)
+    assert cache.get(key) == []
+    for path, fetched in ((reverse("members:dashboard"), False), (LIST, True)):
+        request = client.get(path).wsgi_request
+        assert (FIRST_PAGE in request._ptce_person[1]) is fetched, path
+
+
+def test_the_first_page_follows_every_write_at_once(user, announce):
+    """Each step fails with its forget removed (the service's, the manager's, the
+    signal's)."""
+    assert _first_page_items(user) == []  # kept: « none »
+    announce([user], title="Réunion")  # notify(): the manager's bulk_create
+    assert len(_first_page_items(user)) == 1
+    first = Notification.objects.get(recipient=user)
+    notification_mark_read(notification=first)  # a service's UPDATE
+    assert [cls for cls, _text in _first_page_items(user)] == ["notification"]
+    _many(user, 2, text="Sans notify")  # bulk-created elsewhere: the manager
+    items = _first_page_items(user)
+    assert [text for _cls, text in items].count("Sans notify") == 2
+    notifications_mark_all_read(user=user)
+    assert {cls for cls, _text in _first_page_items(user)} == {"notification"}
+    first.text = "Texte corrigé"
+    first.save()  # one by one: the signal
+    assert "Texte corrigé" in [text for _cls, text in _first_page_items(user)]
+    user_notifications_erase(user=user)
+    assert _first_page_items(user) == []
+
+
+def test_marking_read_from_the_centre_shows_at_once(user):
+    _many(user, 3)
+    client = Client()
+    client.force_login(user)
+    assert client.get(LIST).content.decode().count("notification--unread") == 3
+    pk = Notification.objects.filter(recipient=user).first().pk
+    response = client.post(reverse("notifications:read"), {"notification": pk})
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.get(LIST).content.decode().count("notification--unread") == 2

@@ -5,7 +5,7 @@ from django import template
 from ptce.personcache import request_value
 
 from .. import selectors
-from ..services import UNREAD
+from ..cached import UNREAD
 
 register = template.Library()
 
