@@ -101,7 +101,7 @@ def test_a_signed_in_page_reads_the_cache_twice_the_session_and_one_batch(
     assert f"ptce:user:{person.pk}" in batch
     # Every registered value but those of another page (register(page=…)): the
     # centre's first page is fetched on the centre only.
-    others = [n for n, name in personcache._pages.items() if reverse(name) != url]
+    others = [name for name, page in personcache._pages.items() if reverse(page) != url]
     assert len(batch) == 2 + len(personcache._registered) - len(others)
     assert not [key for key in batch for name in others if f":{name}:" in key]
     if url == reverse("notifications:list"):
