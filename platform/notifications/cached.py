@@ -31,6 +31,6 @@ FIRST_PAGE = "notifications-first-page"
 def forget(person_pks: Iterable[Any], *, count: bool = True) -> None:
     """These people's notifications changed: their next page reads them again.
     `count=False`: only marked (read), none added or removed."""
-    pks = {*person_pks}
-    for name in (UNREAD, FIRST_PAGE, TOTAL) if count else (UNREAD, FIRST_PAGE):
-        person_forget(name, pks)
+    person_forget(
+        (UNREAD, FIRST_PAGE, TOTAL) if count else (UNREAD, FIRST_PAGE), person_pks
+    )

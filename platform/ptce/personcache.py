@@ -151,14 +151,20 @@ def person_value(
     return value
 
 
-def person_forget(name: str, person_pks: Iterable[Any]) -> None:
-    """These people's `name` changed: their next page recomputes it."""
+def person_forget(name: str | tuple[str, ...], person_pks: Iterable[Any]) -> None:
+    """These people's `name` changed (or each of several names: one round trip):
+    their next page recomputes it."""
     pks = {*person_pks}
     if not pks:
         return
+    keys = [
+        key
+        for one in ((name,) if isinstance(name, str) else name)
+        for key in _keys(one, pks)
+    ]
 
     def forget() -> None:
-        cache.delete_many(_keys(name, pks))
+        cache.delete_many(keys)
 
     forget()
     transaction.on_commit(forget)
